@@ -1,0 +1,314 @@
+package rpc
+
+import (
+	"encoding/xml"
+)
+
+// Values: <value> and everything inside it. Each function is entered just
+// after its start tag and returns just after its end tag. Recursion goes
+// through structValue and arrayValue, which refuse to go deeper than
+// MaxValueDepth (itself capped by maxValueDepthCap).
+
+// countValue counts one more value against MaxValues.
+func (d *decoder) countValue() *Fault {
+	d.values++
+	if d.values > d.lim.MaxValues {
+		return overLimitf("more than %d values in one document", d.lim.MaxValues)
+	}
+	return nil
+}
+
+// value reads a <value>: either text only (an untyped string, kept verbatim,
+// whitespace included) or exactly one typed element, with at most
+// whitespace beside it. depth is the number of arrays and structs around it.
+func (d *decoder) value(depth int) (Value, *Fault) {
+	if f := d.countValue(); f != nil {
+		return Value{}, f
+	}
+	d.text = d.text[:0]
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return Value{}, f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			d.text = append(d.text, t...)
+		case xml.StartElement:
+			if !isXMLSpace(d.text) {
+				return Value{}, badRequestf("a <value> holds both text and an element")
+			}
+			v, f := d.typed(t, depth)
+			if f != nil {
+				return Value{}, f
+			}
+			return v, d.valueEnd()
+		case xml.EndElement:
+			return String(string(d.text)), nil
+		}
+	}
+}
+
+// valueEnd reads what follows the typed element of a <value>: whitespace,
+// then </value>.
+func (d *decoder) valueEnd() *Fault {
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if !isXMLSpace(t) {
+				return badRequestf("a <value> holds both an element and text")
+			}
+		case xml.StartElement:
+			return badRequestf("a <value> holds more than one element (a second <%s>)", quoteName(t.Name))
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+// typed reads the typed element of a <value>, matched on its local name so
+// that prefixed Apache extensions (ex:i8, ex:nil) work.
+func (d *decoder) typed(start xml.StartElement, depth int) (Value, *Fault) {
+	tag := start.Name.Local
+	switch tag {
+	case "struct":
+		return d.structValue(depth + 1)
+	case "array":
+		return d.arrayValue(depth + 1)
+	case "value":
+		return Value{}, badRequestf("a <value> directly inside a <value>")
+	}
+	decode, ok := scalarDecoders[tag]
+	if !ok {
+		return Value{}, badRequestf("unknown value type <%s>", quoteName(start.Name))
+	}
+	text, f := d.scalarText(tag, 0)
+	if f != nil {
+		return Value{}, f
+	}
+	v, ok := decode(text)
+	if !ok {
+		return Value{}, badRequestf("malformed <%s> value %s", tag, quoteInput(string(text)))
+	}
+	return v, nil
+}
+
+// scalarText reads the text of an element that must hold no element: text
+// and CDATA joined, comments and processing instructions dropped. With
+// max > 0, text past max bytes is not kept (the caller sees len == max and
+// knows it was cut). The result is d.text: valid until the next read.
+func (d *decoder) scalarText(tag string, max int) ([]byte, *Fault) {
+	d.text = d.text[:0]
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return nil, f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if max > 0 && len(d.text)+len(t) > max {
+				t = t[:max-len(d.text)]
+			}
+			d.text = append(d.text, t...)
+		case xml.StartElement:
+			return nil, badRequestf("an element <%s> inside <%s>", quoteName(t.Name), tag)
+		case xml.EndElement:
+			return d.text, nil
+		}
+	}
+}
+
+// membersIndexFrom is the member count from which a struct looks names up
+// in a map rather than by scanning, so 10,000 members stay linear.
+const membersIndexFrom = 16
+
+// structValue reads a <struct>. Duplicate names: the last value wins, in the
+// place of the first (as Python does).
+func (d *decoder) structValue(depth int) (Value, *Fault) {
+	if depth > d.lim.MaxValueDepth {
+		return Value{}, overLimitf("values nested more than %d deep", d.lim.MaxValueDepth)
+	}
+	base := len(d.members)
+	var index map[string]int
+	count := 0
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return Value{}, f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if !isXMLSpace(t) {
+				return Value{}, badRequestf("text directly inside <struct>")
+			}
+		case xml.StartElement:
+			if t.Name.Local != "member" {
+				return Value{}, badRequestf("unexpected <%s> in <struct> (expected <member>)", quoteName(t.Name))
+			}
+			count++
+			if count > d.lim.MaxContainerItems {
+				return Value{}, overLimitf("more than %d members in one struct", d.lim.MaxContainerItems)
+			}
+			m, f := d.member(depth)
+			if f != nil {
+				return Value{}, f
+			}
+			index = d.addMember(base, index, m)
+		case xml.EndElement:
+			members := make([]Member, len(d.members)-base)
+			copy(members, d.members[base:])
+			clear(d.members[base:])
+			d.members = d.members[:base]
+			return Value{Kind: KindStruct, Members: members}, nil
+		}
+	}
+}
+
+// addMember adds m to the struct open at d.members[base:], or replaces the
+// value of its member of the same name. index (name -> position from base)
+// is nil until the struct has membersIndexFrom members.
+func (d *decoder) addMember(base int, index map[string]int, m Member) map[string]int {
+	open := d.members[base:]
+	if index != nil {
+		if i, ok := index[m.Name]; ok {
+			open[i].Value = m.Value
+			return index
+		}
+		index[m.Name] = len(open)
+	} else {
+		for i := range open {
+			if open[i].Name == m.Name {
+				open[i].Value = m.Value
+				return nil
+			}
+		}
+		if len(open)+1 >= membersIndexFrom {
+			index = make(map[string]int, 2*membersIndexFrom)
+			for i := range open {
+				index[open[i].Name] = i
+			}
+			index[m.Name] = len(open)
+		}
+	}
+	d.members = append(d.members, m)
+	return index
+}
+
+// member reads a <member>: exactly one <name>, then exactly one <value>.
+func (d *decoder) member(depth int) (Member, *Fault) {
+	var m Member
+	haveName, haveValue := false, false
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return Member{}, f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if !isXMLSpace(t) {
+				return Member{}, badRequestf("text directly inside <member>")
+			}
+		case xml.StartElement:
+			switch {
+			case t.Name.Local == "name" && !haveName:
+				text, f := d.scalarText("name", d.lim.MaxNameBytes+1)
+				if f != nil {
+					return Member{}, f
+				}
+				if len(text) > d.lim.MaxNameBytes {
+					return Member{}, overLimitf("a member name longer than %d bytes", d.lim.MaxNameBytes)
+				}
+				m.Name = string(text)
+				haveName = true
+			case t.Name.Local == "value" && haveName && !haveValue:
+				if m.Value, f = d.value(depth); f != nil {
+					return Member{}, f
+				}
+				haveValue = true
+			default:
+				return Member{}, badRequestf("a <member> holds one <name> then one <value>, found <%s>", quoteName(t.Name))
+			}
+		case xml.EndElement:
+			if !haveName {
+				return Member{}, badRequestf("a <member> without a <name>")
+			}
+			if !haveValue {
+				return Member{}, badRequestf("a <member> without a <value>")
+			}
+			return m, nil
+		}
+	}
+}
+
+// arrayValue reads an <array>, which must hold exactly one <data>.
+func (d *decoder) arrayValue(depth int) (Value, *Fault) {
+	if depth > d.lim.MaxValueDepth {
+		return Value{}, overLimitf("values nested more than %d deep", d.lim.MaxValueDepth)
+	}
+	var items []Value
+	haveData := false
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return Value{}, f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if !isXMLSpace(t) {
+				return Value{}, badRequestf("text directly inside <array>")
+			}
+		case xml.StartElement:
+			if t.Name.Local != "data" || haveData {
+				return Value{}, badRequestf("an <array> holds exactly one <data>, found <%s>", quoteName(t.Name))
+			}
+			if items, f = d.arrayData(depth); f != nil {
+				return Value{}, f
+			}
+			haveData = true
+		case xml.EndElement:
+			if !haveData {
+				return Value{}, badRequestf("an <array> without <data>")
+			}
+			return Value{Kind: KindArray, Array: items}, nil
+		}
+	}
+}
+
+// arrayData reads the <value>s of a <data>, collecting them on d.items.
+func (d *decoder) arrayData(depth int) ([]Value, *Fault) {
+	base := len(d.items)
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return nil, f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if !isXMLSpace(t) {
+				return nil, badRequestf("text directly inside <data>")
+			}
+		case xml.StartElement:
+			if t.Name.Local != "value" {
+				return nil, badRequestf("unexpected <%s> in <data> (expected <value>)", quoteName(t.Name))
+			}
+			if len(d.items)-base >= d.lim.MaxContainerItems {
+				return nil, overLimitf("more than %d items in one array", d.lim.MaxContainerItems)
+			}
+			v, f := d.value(depth)
+			if f != nil {
+				return nil, f
+			}
+			d.items = append(d.items, v)
+		case xml.EndElement:
+			items := make([]Value, len(d.items)-base)
+			copy(items, d.items[base:])
+			clear(d.items[base:])
+			d.items = d.items[:base]
+			return items, nil
+		}
+	}
+}
