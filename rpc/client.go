@@ -1,0 +1,154 @@
+package rpc
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// ClientConfig configures a Client. DefaultClientConfig documents the defaults.
+type ClientConfig struct {
+	// Timeout bounds a whole call (connect, send, wait, read) when the
+	// caller's context has no earlier deadline.
+	Timeout time.Duration
+	// DialTimeout bounds connecting.
+	DialTimeout time.Duration
+	// MaxResponseBytes caps a reply body, after gunzip when a peer gzips
+	// uninvited.
+	MaxResponseBytes int64
+	// Limits bounds what the reply decoder accepts (nesting, counts).
+	Limits Limits
+	// MaxConnsPerHost caps connections to one peer; MaxIdleConnsPerHost
+	// and MaxIdleConns bound the keep-alive pool.
+	MaxConnsPerHost     int
+	MaxIdleConnsPerHost int
+	MaxIdleConns        int
+	// IdleConnTimeout closes pooled connections left unused this long.
+	IdleConnTimeout time.Duration
+	// UserAgent is sent with every call.
+	UserAgent string
+}
+
+// DefaultClientConfig returns the defaults: 15 s per call, 5 s to connect,
+// 1 MiB replies decoded under DefaultLimits, at most 8 connections and 4
+// idle ones per peer, 4096 idle in all, closed after 90 s unused.
+func DefaultClientConfig() ClientConfig {
+	return ClientConfig{
+		Timeout:             15 * time.Second,
+		DialTimeout:         5 * time.Second,
+		MaxResponseBytes:    1 << 20,
+		Limits:              DefaultLimits(),
+		MaxConnsPerHost:     8,
+		MaxIdleConnsPerHost: 4,
+		MaxIdleConns:        4096,
+		IdleConnTimeout:     90 * time.Second,
+		UserAgent:           "relayd",
+	}
+}
+
+// Client calls XML-RPC methods on any number of peers. It is safe for
+// concurrent use, keeps connections alive, never follows a redirect and
+// never asks for compression.
+type Client struct {
+	cfg ClientConfig
+	hc  *http.Client
+}
+
+// HTTPError is a reply whose HTTP status was not 200.
+type HTTPError struct {
+	Status int
+}
+
+func (e *HTTPError) Error() string {
+	return fmt.Sprintf("xml-rpc peer answered HTTP %d %s", e.Status, http.StatusText(e.Status))
+}
+
+// ErrResponseTooLarge is returned for a reply over MaxResponseBytes.
+var ErrResponseTooLarge = errors.New("xml-rpc reply too large")
+
+// NewClient returns a client with its own connection pool.
+func NewClient(cfg ClientConfig) *Client {
+	tr := &http.Transport{
+		Proxy:                 nil, // a daemon must not pick up a proxy from the environment
+		DialContext:           (&net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		MaxConnsPerHost:       cfg.MaxConnsPerHost,
+		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerHost,
+		MaxIdleConns:          cfg.MaxIdleConns,
+		IdleConnTimeout:       cfg.IdleConnTimeout,
+		DisableCompression:    true,
+		ResponseHeaderTimeout: cfg.Timeout,
+	}
+	return &Client{
+		cfg: cfg,
+		hc: &http.Client{
+			Transport: tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		},
+	}
+}
+
+// Close closes the idle connections.
+func (c *Client) Close() {
+	c.hc.CloseIdleConnections()
+}
+
+// Call calls method on the XML-RPC server at url and returns its result.
+// A fault comes back as a *Fault; a status other than 200 as an
+// *HTTPError; a reply that cannot be decoded wraps ErrMalformedResponse.
+func (c *Client) Call(ctx context.Context, url, method string, params ...Value) (Value, error) {
+	body, err := AppendCall(make([]byte, 0, 512), method, params)
+	if err != nil {
+		return Value{}, fmt.Errorf("encode %s: %w", method, err)
+	}
+	return c.Do(ctx, url, body)
+}
+
+// Do posts an already encoded methodCall body (see AppendCall) and decodes
+// the reply like Call. It lets a caller encode once and send to many.
+func (c *Client) Do(ctx context.Context, url string, body []byte) (Value, error) {
+	if c.cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
+		defer cancel()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return Value{}, err
+	}
+	req.Header.Set("Content-Type", "text/xml")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return Value{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return Value{}, &HTTPError{Status: resp.StatusCode}
+	}
+	var r io.Reader = resp.Body
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(io.LimitReader(resp.Body, c.cfg.MaxResponseBytes+1))
+		if err != nil {
+			return Value{}, fmt.Errorf("%w: corrupt gzip reply", ErrMalformedResponse)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	data, err := io.ReadAll(io.LimitReader(r, c.cfg.MaxResponseBytes+1))
+	if err != nil {
+		return Value{}, fmt.Errorf("read reply: %w", err)
+	}
+	if int64(len(data)) > c.cfg.MaxResponseBytes {
+		return Value{}, fmt.Errorf("%w: over %d bytes", ErrResponseTooLarge, c.cfg.MaxResponseBytes)
+	}
+	return DecodeResponse(data, c.cfg.Limits)
+}
