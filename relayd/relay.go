@@ -172,13 +172,19 @@ func (r *Relay) Run(ctx context.Context, ln net.Listener) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	var wg sync.WaitGroup
-	errs := make(chan error, 3)
-	wg.Add(2)
-	go func() { defer wg.Done(); errs <- r.lim.Run(workCtx) }()
-	go func() { defer wg.Done(); errs <- r.ping.Run(workCtx) }()
-	if r.state != nil {
+	runPart := func(name string, run func(context.Context) error) {
 		wg.Add(1)
-		go func() { defer wg.Done(); errs <- r.state.Run(workCtx) }()
+		go func() {
+			defer wg.Done()
+			if err := run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
+				r.log.Error("part stopped with an error", "part", name, "err", err)
+			}
+		}()
+	}
+	runPart("limiter", r.lim.Run)
+	runPart("pinger", r.ping.Run)
+	if r.state != nil {
+		runPart("state writer", r.state.Run)
 	}
 	for _, id := range r.reg.IDs() {
 		r.ping.PingNow(id)
@@ -205,7 +211,6 @@ func (r *Relay) Run(ctx context.Context, ln net.Listener) error {
 	cancelDrain()
 	stopWork()
 	wg.Wait()
-	close(errs)
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", serveErr)
 	}
