@@ -1,7 +1,6 @@
 package relayd
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
@@ -10,33 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"relayd/internal/syncbuf"
 	"relayd/rpc"
 )
-
-// logBuffer collects the relay's log for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // testRelay is a real relay serving HTTP on 127.0.0.1:0.
 type testRelay struct {
 	*Relay
 	URL    string // http://127.0.0.1:PORT/
 	Addr   string // 127.0.0.1:PORT
-	Logs   *logBuffer
+	Logs   *syncbuf.Buffer
 	cancel context.CancelFunc
 	done   chan error
 	once   sync.Once
@@ -46,7 +28,7 @@ type testRelay struct {
 // tweak may change the config first. It is stopped when the test ends.
 func startRelay(t *testing.T, tweak func(*Config)) *testRelay {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := DefaultConfig()
 	cfg.StatePath = filepath.Join(t.TempDir(), "relayd-state.xml")
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

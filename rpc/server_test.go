@@ -12,34 +12,17 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"relayd/internal/syncbuf"
 )
-
-// logBuffer collects log lines for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // newTestServer serves an echo method (and one that panics) on
 // 127.0.0.1:0 with the given config changes, returning its URL.
-func newTestServer(t *testing.T, tweak func(*ServerConfig)) (string, *Server, *logBuffer) {
+func newTestServer(t *testing.T, tweak func(*ServerConfig)) (string, *Server, *syncbuf.Buffer) {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := DefaultServerConfig()
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	if tweak != nil {

@@ -2,39 +2,20 @@ package satellite_test
 
 import (
 	"context"
-	"log/slog"
-	"net"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"relayd/internal/relaytest"
 	"relayd/relayd"
 	"relayd/rpc"
 	"relayd/satellite"
 )
 
-// eventually waits up to 15 s for cond, checking every few milliseconds.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
-
-// testRelay is a real relayd, in memory (no state file), serving HTTP on
-// the loopback.
+// testRelay is a real relayd serving HTTP on the loopback.
 type testRelay struct {
-	URL, Addr string
-	cancel    context.CancelFunc
-	done      chan error
-	stopOnce  sync.Once
+	*relaytest.Relay
 }
 
 // startRelay starts a relay on addr ("127.0.0.1:0" for a free port) that
@@ -42,42 +23,13 @@ type testRelay struct {
 // memory only). It is stopped when the test ends.
 func startRelay(t *testing.T, addr string, pingInterval time.Duration, statePath string) *testRelay {
 	t.Helper()
-	cfg := relayd.DefaultConfig()
-	cfg.StatePath = statePath
-	cfg.PingInterval = pingInterval
-	cfg.DrainTimeout = time.Second
-	cfg.Logger = slog.New(slog.DiscardHandler)
-	r, err := relayd.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		r.Close()
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	tr := &testRelay{URL: "http://" + ln.Addr().String() + "/", Addr: ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
-	go func() { tr.done <- r.Run(ctx, ln) }()
-	t.Cleanup(func() { tr.Stop(t) })
-	return tr
+	return &testRelay{relaytest.Start(t, addr, func(c *relayd.Config) {
+		c.StatePath = statePath
+		c.PingInterval = pingInterval
+	})}
 }
 
-// Stop shuts the relay down and waits for Run to return.
-func (tr *testRelay) Stop(t *testing.T) {
-	t.Helper()
-	tr.stopOnce.Do(func() {
-		tr.cancel()
-		select {
-		case err := <-tr.done:
-			if err != nil {
-				t.Errorf("relay Run: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("relay did not stop within 30 s")
-		}
-	})
-}
+var eventually = relaytest.Eventually
 
 var relayClient = rpc.NewClient(rpc.DefaultClientConfig())
 

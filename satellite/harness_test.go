@@ -8,22 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"relayd/internal/relaytest"
 	"relayd/rpc"
 )
 
-// eventually waits up to 15 s for cond, checking every few milliseconds.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
+var eventually = relaytest.Eventually
 
 // fakeRelay is a scripted relay: it answers register, deregister, relay
 // and get_satellites, records every call, and answers with the queued

@@ -4,66 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"relayd/relayd"
+	"relayd/internal/relaytest"
 	"relayd/rpc"
 	"relayd/satellite"
 )
-
-// buildCommand builds this command into the test's temporary folder.
-func buildCommand(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "relayctl")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startRelay runs an in-memory relayd on a free loopback port until the
-// test ends, and returns its URL.
-func startRelay(t *testing.T) string {
-	t.Helper()
-	cfg := relayd.DefaultConfig()
-	cfg.StatePath = ""
-	cfg.DrainTimeout = time.Second
-	cfg.Logger = slog.New(slog.DiscardHandler)
-	r, err := relayd.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		r.Close()
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("relay Run: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String() + "/"
-}
 
 // startSatellite registers a Go satellite with the relay until the test ends.
 func startSatellite(t *testing.T, relayURL, nick string, handled chan<- struct{}) *satellite.Satellite {
@@ -128,8 +81,8 @@ func (r result) fails(t *testing.T, what string, code int, wantErr *regexp.Regex
 }
 
 func TestRelayctlAgainstARealRelay(t *testing.T) {
-	bin := buildCommand(t)
-	relayURL := startRelay(t)
+	bin := relaytest.BuildCommand(t, ".", "relayctl")
+	relayURL := relaytest.Start(t, "127.0.0.1:0", nil).URL
 	handled := make(chan struct{}, 10)
 	alice := startSatellite(t, relayURL, "alice", handled)
 	bob := startSatellite(t, relayURL, "bob", handled)
@@ -251,7 +204,7 @@ func TestRelayctlAgainstARealRelay(t *testing.T) {
 }
 
 func TestRelayctlGivesUpOnARelayThatDoesNotAnswer(t *testing.T) {
-	bin := buildCommand(t)
+	bin := relaytest.BuildCommand(t, ".", "relayctl")
 	release := make(chan struct{})
 	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
 	defer silent.Close()

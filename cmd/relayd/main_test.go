@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/alexflint/go-arg"
+
+	"relayd/internal/syncbuf"
 )
 
 func TestEnvironmentFillsEveryFlag(t *testing.T) {
@@ -86,7 +88,7 @@ func TestRunStopsCleanlyWhenCancelled(t *testing.T) {
 	a.Listen = "127.0.0.1:0"
 	a.State = filepath.Join(t.TempDir(), "state.xml")
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncWriter
+	var logs syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, a, &logs) }()
 	deadline := time.After(10 * time.Second)

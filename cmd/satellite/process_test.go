@@ -4,64 +4,17 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
-	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"relayd/relayd"
+	"relayd/internal/relaytest"
 	"relayd/rpc"
 	"relayd/satellite"
 )
-
-// buildCommand builds this command into the test's temporary folder.
-func buildCommand(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "satellite")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startRelay runs an in-memory relayd on a free loopback port until the
-// test ends, and returns its URL.
-func startRelay(t *testing.T) string {
-	t.Helper()
-	cfg := relayd.DefaultConfig()
-	cfg.StatePath = ""
-	cfg.DrainTimeout = time.Second
-	cfg.Logger = slog.New(slog.DiscardHandler)
-	r, err := relayd.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		r.Close()
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("relay Run: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String() + "/"
-}
 
 // proc is a running satellite process.
 type proc struct {
@@ -163,8 +116,8 @@ func (p *proc) quit(t *testing.T) []string {
 }
 
 func TestSatelliteCommand(t *testing.T) {
-	bin := buildCommand(t)
-	relayURL := startRelay(t)
+	bin := relaytest.BuildCommand(t, ".", "satellite")
+	relayURL := relaytest.Start(t, "127.0.0.1:0", nil).URL
 	client := rpc.NewClient(rpc.DefaultClientConfig())
 	defer client.Close()
 	listed := func() int {

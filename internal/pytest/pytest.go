@@ -12,9 +12,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"relayd/internal/syncbuf"
 )
 
 // Python returns the python3 executable, failing the test if there is none.
@@ -63,26 +64,7 @@ func RunFile(t testing.TB, path string, args ...string) string {
 type Proc struct {
 	cmd    *exec.Cmd
 	lines  *bufio.Scanner
-	stderr *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer that the process's stderr copier and a
-// failing test may use at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	stderr *syncbuf.Buffer
 }
 
 // Start starts script with args. It is killed when the test ends.
@@ -99,7 +81,7 @@ func StartFile(t testing.TB, path string, args ...string) *Proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proc{cmd: cmd, lines: bufio.NewScanner(out), stderr: &syncBuffer{}}
+	p := &Proc{cmd: cmd, lines: bufio.NewScanner(out), stderr: &syncbuf.Buffer{}}
 	p.lines.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
