@@ -1,11 +1,7 @@
 package relayd
 
 import (
-	"bufio"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	"relayd/registry"
@@ -76,19 +72,19 @@ func (r *Relay) properties() rpc.Value {
 	h := r.host
 	members := []rpc.Member{
 		{Name: "co2_author", Value: rpc.String("relayd authors (after co2 by elektro/lu, 2003)")},
-		{Name: "kernel", Value: rpc.String(h.kernel)},
+		{Name: "kernel", Value: rpc.String(h.Kernel)},
 		{Name: "uptime", Value: rpc.Int(int64(now.Sub(r.start) / time.Second))},
-		{Name: "operating_system", Value: rpc.String(h.os)},
+		{Name: "operating_system", Value: rpc.String(h.OS)},
 		{Name: "maintainer", Value: rpc.String(r.cfg.Maintainer)},
 		{Name: "start_time", Value: rpc.DateTime(r.start)},
 		{Name: "sw_platform", Value: rpc.String("relayd " + Version + " (" + runtime.Version() + ")")},
 		{Name: "hw_platform", Value: rpc.String(runtime.GOARCH)},
 		{Name: "co2_version", Value: rpc.String(Version)},
 		{Name: "maintainer_email", Value: rpc.String(r.cfg.MaintainerEmail)},
-		{Name: "hardware", Value: rpc.String(h.hardware)},
+		{Name: "hardware", Value: rpc.String(h.Hardware)},
 		{Name: "plugins", Value: rpc.Strings([]string{})},
 		{Name: "server_time", Value: rpc.DateTime(now)},
-		{Name: "processor", Value: rpc.String(h.processor)},
+		{Name: "processor", Value: rpc.String(h.Processor)},
 		{Name: "satellites", Value: rpc.Int(int64(r.reg.Len()))},
 		{Name: "max_satellites", Value: rpc.Int(int64(r.reg.Max()))},
 		{Name: "messages_accepted", Value: rpc.Int(int64(tot.Accepted))},
@@ -108,74 +104,4 @@ func (r *Relay) properties() rpc.Value {
 		)
 	}
 	return rpc.Struct(members...)
-}
-
-// hostInfo is what get_properties says of the machine, read once at start.
-type hostInfo struct {
-	kernel, os, hardware, processor string
-}
-
-func readHostInfo() hostInfo {
-	h := hostInfo{
-		kernel:    runtime.GOOS,
-		os:        runtime.GOOS,
-		hardware:  runtime.GOARCH,
-		processor: runtime.GOARCH,
-	}
-	if b, err := os.ReadFile("/proc/sys/kernel/ostype"); err == nil {
-		h.kernel = strings.TrimSpace(string(b))
-		if rel, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-			h.kernel += " " + strings.TrimSpace(string(rel))
-		}
-	}
-	if v := osReleaseName("/etc/os-release"); v != "" {
-		h.os = v
-	}
-	if model, n := cpuModel("/proc/cpuinfo"); model != "" {
-		h.processor = model
-		h.hardware = runtime.GOARCH + ", " + strconv.Itoa(n) + " CPUs"
-	} else {
-		h.hardware = runtime.GOARCH + ", " + strconv.Itoa(runtime.NumCPU()) + " CPUs"
-	}
-	return h
-}
-
-func osReleaseName(path string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "PRETTY_NAME="); ok {
-			return strings.Trim(v, `"`)
-		}
-	}
-	return ""
-}
-
-func cpuModel(path string) (string, int) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0
-	}
-	defer f.Close()
-	model, n := "", 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "model name":
-			if model == "" {
-				model = strings.TrimSpace(v)
-			}
-		case "processor":
-			n++
-		}
-	}
-	return model, n
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"relayd/internal/hostinfo"
 	"relayd/limiter"
 	"relayd/persist"
 	"relayd/pinger"
@@ -33,7 +34,7 @@ type Relay struct {
 	rpc    *rpc.Server
 	state  *persist.Writer // nil without a state file
 	lock   *persist.Lock
-	host   hostInfo
+	host   hostinfo.Info
 
 	closing sync.Once
 }
@@ -58,7 +59,7 @@ func New(cfg Config) (*Relay, error) {
 		start:  cfg.Now(),
 		reg:    registry.New(cfg.MaxSats),
 		client: rpc.NewClient(cfg.Client),
-		host:   readHostInfo(),
+		host:   hostinfo.Read(),
 	}
 
 	lc := limiter.DefaultConfig()

@@ -1,11 +1,7 @@
 package satellite
 
 import (
-	"bufio"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	"relayd/rpc"
@@ -22,19 +18,19 @@ func (s *Satellite) properties() rpc.Value {
 	h := s.host
 	return rpc.Struct(
 		rpc.Member{Name: "co2_author", Value: rpc.String("relayd authors (after co2 by elektro/lu, 2003)")},
-		rpc.Member{Name: "kernel", Value: rpc.String(h.kernel)},
+		rpc.Member{Name: "kernel", Value: rpc.String(h.Kernel)},
 		rpc.Member{Name: "uptime", Value: rpc.Int(int64(now.Sub(s.start) / time.Second))},
-		rpc.Member{Name: "operating_system", Value: rpc.String(h.os)},
+		rpc.Member{Name: "operating_system", Value: rpc.String(h.OS)},
 		rpc.Member{Name: "maintainer", Value: rpc.String("")},
 		rpc.Member{Name: "start_time", Value: rpc.DateTime(s.start)},
 		rpc.Member{Name: "sw_platform", Value: rpc.String("relayd satellite " + Version + " (" + runtime.Version() + ")")},
 		rpc.Member{Name: "hw_platform", Value: rpc.String(runtime.GOARCH)},
 		rpc.Member{Name: "co2_version", Value: rpc.String(Version)},
 		rpc.Member{Name: "maintainer_email", Value: rpc.String("")},
-		rpc.Member{Name: "hardware", Value: rpc.String(h.hardware)},
+		rpc.Member{Name: "hardware", Value: rpc.String(h.Hardware)},
 		rpc.Member{Name: "plugins", Value: rpc.Strings(s.plugins())},
 		rpc.Member{Name: "server_time", Value: rpc.DateTime(now)},
-		rpc.Member{Name: "processor", Value: rpc.String(h.processor)},
+		rpc.Member{Name: "processor", Value: rpc.String(h.Processor)},
 		rpc.Member{Name: "nick", Value: rpc.String(s.cfg.Nick)},
 		rpc.Member{Name: "host_id", Value: rpc.String(s.HostID())},
 		rpc.Member{Name: "relay", Value: rpc.String(s.cfg.Relay)},
@@ -49,47 +45,4 @@ func (s *Satellite) properties() rpc.Value {
 		rpc.Member{Name: "registrations", Value: rpc.Int(int64(st.Registrations))},
 		rpc.Member{Name: "reregistrations", Value: rpc.Int(int64(st.Reregistrations))},
 	)
-}
-
-// hostInfo is what get_properties says of the machine.
-type hostInfo struct {
-	kernel, os, hardware, processor string
-}
-
-// readHostInfo reads the machine's description from /proc and
-// /etc/os-release where they exist, and falls back on what the Go runtime
-// knows.
-func readHostInfo() hostInfo {
-	h := hostInfo{kernel: runtime.GOOS, os: runtime.GOOS, processor: runtime.GOARCH}
-	if b, err := os.ReadFile("/proc/sys/kernel/ostype"); err == nil {
-		h.kernel = strings.TrimSpace(string(b))
-		if rel, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-			h.kernel += " " + strings.TrimSpace(string(rel))
-		}
-	}
-	if v := fileField("/etc/os-release", "PRETTY_NAME", "="); v != "" {
-		h.os = strings.Trim(v, `"`)
-	}
-	if v := fileField("/proc/cpuinfo", "model name", ":"); v != "" {
-		h.processor = v
-	}
-	h.hardware = runtime.GOARCH + ", " + strconv.Itoa(runtime.NumCPU()) + " CPUs"
-	return h
-}
-
-// fileField returns the value of the first "key SEP value" line of path.
-func fileField(path, key, sep string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), sep)
-		if ok && strings.TrimSpace(k) == key {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }

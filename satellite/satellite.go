@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"relayd/internal/hostinfo"
 	"relayd/rpc"
 )
 
@@ -27,7 +28,7 @@ type Satellite struct {
 	ln     net.Listener
 	port   int
 	start  time.Time
-	host   hostInfo // read once, for the properties
+	host   hostinfo.Info // read once, for the properties
 	queue  chan Notification
 	counts counters
 
@@ -76,7 +77,7 @@ func New(cfg Config) (*Satellite, error) {
 		ln:     ln,
 		port:   tcp.Port,
 		start:  cfg.Now(),
-		host:   readHostInfo(),
+		host:   hostinfo.Read(),
 		queue:  make(chan Notification, cfg.QueueSize),
 		ctx:    ctx,
 		cancel: cancel,
