@@ -35,10 +35,10 @@ type Config struct {
 	SenderQueue int
 	// Outbox caps the messages waiting for delivery to one target.
 	Outbox int
-	// DeliverTimeout is the deadline of each Deliver call.
+	// DeliverTimeout is the deadline of each Deliver call, a whole batch.
 	DeliverTimeout time.Duration
-	// SuspectAfter is how many consecutive failed deliveries make a target
-	// suspect.
+	// SuspectAfter is how many consecutive failed Deliver calls make a
+	// target suspect (a call fails when none of its messages is delivered).
 	SuspectAfter int
 	// SuspectRetry is how often the pump of a suspect target tries to deliver
 	// the newest message for it.

@@ -57,14 +57,14 @@ func TestNewPanicsOnBadConfig(t *testing.T) {
 			t.Errorf("recovered %v, want ErrBadConfig", err)
 		}
 	}()
-	New(Config{}, newRecorder().deliver)
+	New(Config{}, OneByOne(newRecorder().deliver))
 }
 
 func TestNilLoggerDiscards(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Logger = nil
 	cfg.Outbox = 1
-	l := New(cfg, newRecorder().deliver)
+	l := New(cfg, OneByOne(newRecorder().deliver))
 	l.AddTarget("t")
 	l.mu.Lock()
 	target := l.targets["t"]

@@ -75,7 +75,7 @@ func TestDrainGivesUp(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.DeliverTimeout = time.Hour
-			l := New(cfg, stuck)
+			l := New(cfg, OneByOne(stuck))
 			l.AddTarget("t")
 			mustSubmit(t, l, "s", nil)
 			mustSubmit(t, l, "s", nil)

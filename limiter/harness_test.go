@@ -15,8 +15,15 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// start runs a new Limiter until the test ends (see run).
-func start(t *testing.T, cfg Config, deliver Deliver) *Limiter {
+// start runs a new Limiter that delivers one message per call with deliver
+// until the test ends (see run).
+func start(t *testing.T, cfg Config, deliver func(context.Context, string, Message) error) *Limiter {
+	t.Helper()
+	return startBatch(t, cfg, OneByOne(deliver))
+}
+
+// startBatch is start for a Deliver that takes batches.
+func startBatch(t *testing.T, cfg Config, deliver Deliver) *Limiter {
 	t.Helper()
 	l := New(cfg, deliver)
 	run(t, l)

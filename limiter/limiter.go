@@ -29,10 +29,17 @@ type Message struct {
 	Seq     uint64 // set by Submit: 1, 2, 3... in the order Submit accepted them
 }
 
-// Deliver sends one message to one target. It must return when ctx is done.
-// It is called from the target's pump only, so calls for one target never
-// overlap.
-type Deliver func(ctx context.Context, target string, msg Message) error
+// Deliver sends batch to target: one message, or up to the target's batch
+// size (SetBatch) taken in the outbox's fair order, to be delivered in the
+// order given. It must return when ctx is done. It is called from the
+// target's pump only, so calls for one target never overlap. The pump reuses
+// batch once Deliver returns: Deliver must not keep it.
+//
+// It returns nil when every message was delivered, ItemErrors when the
+// target answered for each message separately, and any other error when the
+// batch as a whole failed (see the drop and suspect policies in the package
+// doc).
+type Deliver func(ctx context.Context, target string, batch []Message) error
 
 // Limiter is the fan-out. Create it with New, start it with Run.
 type Limiter struct {
@@ -58,6 +65,10 @@ type Limiter struct {
 	fanout      []*target          // the targets in order of AddTarget; replaced, never modified
 	retiring    map[string]*target // removed targets whose pump is still running
 	sinceSweep  int                // dispatches since idle senders were forgotten
+
+	// Submit's refusals, made once: a flooding sender meets them at every
+	// call, and the numbers in them are the configured caps.
+	errIntakeFull, errSenderFull error
 }
 
 type runPhase int
@@ -98,6 +109,9 @@ func New(cfg Config, deliver Deliver) *Limiter {
 		senders:  make(map[string]*sender),
 		targets:  make(map[string]*target),
 		retiring: make(map[string]*target),
+
+		errIntakeFull: fmt.Errorf("%w: the relay holds %d messages waiting for dispatch", ErrQueueFull, cfg.IntakeSize),
+		errSenderFull: fmt.Errorf("%w: the sender has %d messages waiting for dispatch", ErrQueueFull, cfg.SenderQueue),
 	}
 	if cfg.Rate > 0 {
 		l.global = rate.NewLimiter(rate.Limit(cfg.Rate), cfg.Burst)
@@ -178,10 +192,10 @@ func (l *Limiter) admitLocked(id string) error {
 		return ErrClosed
 	}
 	if l.intakeDepth >= l.cfg.IntakeSize {
-		return fmt.Errorf("%w: the relay holds %d messages waiting for dispatch", ErrQueueFull, l.intakeDepth)
+		return l.errIntakeFull
 	}
 	if s := l.senders[id]; s != nil && s.queue.len() >= l.cfg.SenderQueue {
-		return fmt.Errorf("%w: sender %q has %d messages waiting for dispatch", ErrQueueFull, id, s.queue.len())
+		return l.errSenderFull
 	}
 	return nil
 }

@@ -155,7 +155,7 @@ func TestFloodingSenderDoesNotStarveQuietSenderAtIntake(t *testing.T) {
 	cfg.Rate, cfg.Burst = 1, 1
 	cfg.SenderQueue = 50
 	rec := newRecorder()
-	l := New(cfg, rec.deliver)
+	l := New(cfg, OneByOne(rec.deliver))
 	l.AddTarget("t")
 	for {
 		if _, err := l.Submit(Message{Sender: "flooder"}); errors.Is(err, ErrQueueFull) {
@@ -256,7 +256,7 @@ func TestSubmitQueueFull(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.SenderQueue, cfg.IntakeSize = tt.senderQueue, tt.intakeSize
-			l := New(cfg, newRecorder().deliver) // not running: nothing leaves the intake
+			l := New(cfg, OneByOne(newRecorder().deliver)) // not running: nothing leaves the intake
 			var wantSeq uint64
 			for i, sender := range tt.senders {
 				seq, err := l.Submit(Message{Sender: string(sender)})
@@ -299,7 +299,7 @@ func TestSubmitRefusedOnceClosed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := New(DefaultConfig(), newRecorder().deliver)
+			l := New(DefaultConfig(), OneByOne(newRecorder().deliver))
 			tt.close(t, l)
 			if _, err := l.Submit(Message{Sender: "a"}); !errors.Is(err, ErrClosed) {
 				t.Errorf("Submit: %v, want ErrClosed", err)
@@ -325,7 +325,7 @@ func TestRunTwice(t *testing.T) {
 
 func TestTargetsBeforeRunAndDuplicates(t *testing.T) {
 	rec := newRecorder()
-	l := New(DefaultConfig(), rec.deliver)
+	l := New(DefaultConfig(), OneByOne(rec.deliver))
 	l.AddTarget("a")
 	l.AddTarget("b")
 	l.AddTarget("gone")
@@ -425,7 +425,7 @@ func TestAddRemoveWhileMessagesFlow(t *testing.T) {
 func TestIdleSendersAreForgotten(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.IntakeSize = sweepEvery
-	l := New(cfg, newRecorder().deliver)
+	l := New(cfg, OneByOne(newRecorder().deliver))
 	for i := range sweepEvery {
 		mustSubmit(t, l, fmt.Sprint("host-", i), nil)
 	}

@@ -7,8 +7,8 @@ import (
 
 // pump is the one goroutine that calls Deliver for t. It runs until ctx is
 // done (RemoveTarget or the end of Run). While t is up it delivers the outbox
-// in round-robin order; while t is suspect it sleeps, except for one retry of
-// the message kept aside every SuspectRetry.
+// in round-robin order, up to t's batch size per call; while t is suspect it
+// sleeps, except for one retry of the message kept aside every SuspectRetry.
 func (l *Limiter) pump(ctx context.Context, t *target) {
 	defer l.wg.Done()
 	defer l.pumpExited(t)
@@ -21,16 +21,17 @@ func (l *Limiter) pump(ctx context.Context, t *target) {
 	}
 	done := ctx.Done()
 	var retry <-chan time.Time // armed only while t is suspect
+	var batch []Message        // reused for every call: Deliver must not keep it
 	for {
 		select {
 		case <-done:
 			return
 		default:
 		}
-		m, ok, suspect := t.take()
-		if ok {
+		var suspect bool
+		if batch, suspect = t.take(batch[:0]); len(batch) > 0 {
 			retry = nil
-			l.deliverTo(ctx, t, m)
+			l.deliverTo(ctx, t, batch)
 			continue
 		}
 		switch {
@@ -46,17 +47,18 @@ func (l *Limiter) pump(ctx context.Context, t *target) {
 		case <-retry:
 			retry = nil
 			if m, ok := l.takeAside(t); ok {
-				l.deliverTo(ctx, t, m)
+				l.deliverTo(ctx, t, append(batch[:0], m))
 			}
 		}
 	}
 }
 
-// deliverTo makes one Deliver call with the configured deadline and records
-// the outcome.
-func (l *Limiter) deliverTo(ctx context.Context, t *target, m Message) {
+// deliverTo makes one Deliver call with the configured deadline, records the
+// outcome and lets go of the payloads.
+func (l *Limiter) deliverTo(ctx context.Context, t *target, batch []Message) {
 	callCtx, cancel := context.WithTimeout(ctx, l.cfg.DeliverTimeout)
-	err := l.deliver(callCtx, t.id, m)
+	err := l.deliver(callCtx, t.id, batch)
 	cancel()
-	l.settle(t, m, err, ctx.Err() != nil)
+	l.settle(t, batch, err, ctx.Err() != nil)
+	clear(batch)
 }

@@ -40,7 +40,7 @@ func TestRateIsSharedRoundRobin(t *testing.T) {
 	clock.use(&cfg)
 	cfg.Rate, cfg.Burst = 1, 3
 	rec := newRecorder()
-	l := New(cfg, rec.deliver)
+	l := New(cfg, OneByOne(rec.deliver))
 	l.AddTarget("t")
 	for _, p := range []string{"a1", "a2", "a3", "b1", "b2"} {
 		mustSubmit(t, l, p[:1], p)
@@ -60,7 +60,7 @@ func TestSenderRateSkipsOnlyThatSender(t *testing.T) {
 	clock.use(&cfg)
 	cfg.SenderRate, cfg.SenderBurst = 1, 2
 	rec := newRecorder()
-	l := New(cfg, rec.deliver)
+	l := New(cfg, OneByOne(rec.deliver))
 	l.AddTarget("t")
 	for _, p := range []string{"a1", "a2", "a3", "a4", "b1"} {
 		mustSubmit(t, l, p[:1], p)

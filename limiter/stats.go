@@ -26,11 +26,12 @@ func (s State) String() string {
 // TargetStats is a snapshot of one target.
 type TargetStats struct {
 	QueueDepth       int    // messages waiting for it, with the one kept aside while suspect
-	Delivered        uint64 // Deliver calls that succeeded
+	Delivered        uint64 // messages delivered
 	Dropped          uint64 // messages it lost (see the drop policy in the package doc)
-	NotifyFails      uint64 // Deliver calls that failed, suspect retries included
+	NotifyFails      uint64 // messages whose delivery failed, suspect retries included
 	ConsecutiveFails int    // failed Deliver calls since the last success or MarkUp
 	State            State
+	Batch            int // most messages per Deliver call (SetBatch); 1: no batching
 }
 
 // Stats returns a snapshot of the target, or false if it is not registered.
@@ -48,6 +49,7 @@ func (l *Limiter) Stats(id string) (TargetStats, bool) {
 		NotifyFails:      t.notifyFails,
 		ConsecutiveFails: t.consecutive,
 		State:            t.state,
+		Batch:            t.batch,
 	}
 	if t.hasAside {
 		s.QueueDepth++
@@ -61,9 +63,9 @@ type Totals struct {
 	Accepted    uint64 // messages Submit accepted
 	Rejected    uint64 // Submit calls refused with ErrQueueFull
 	Dispatched  uint64 // messages handed to every target's outbox
-	Delivered   uint64 // successful Deliver calls
+	Delivered   uint64 // messages delivered, all targets
 	Dropped     uint64 // messages lost by targets, removals included
-	NotifyFails uint64 // failed Deliver calls
+	NotifyFails uint64 // messages whose delivery failed
 	IntakeDepth int    // messages waiting for dispatch
 	Targets     int    // registered targets
 }

@@ -23,6 +23,7 @@ type target struct {
 	removed     bool
 	box         outbox
 	state       State
+	batch       int     // most messages per Deliver call, >= 1 (SetBatch)
 	aside       Message // suspect only: the newest message, for the retry
 	hasAside    bool
 	delivered   uint64
@@ -39,6 +40,7 @@ func newTarget(id string, outboxSize int) *target {
 		wake:   make(chan struct{}, 1),
 		exited: make(chan struct{}),
 		box:    newOutbox(outboxSize),
+		batch:  1,
 	}
 }
 
@@ -75,15 +77,23 @@ func (l *Limiter) offer(t *target, m Message) {
 	l.writeLog(dropLog)
 }
 
-// take gives the pump its next message, unless t is suspect or removed.
-func (t *target) take() (m Message, ok, suspect bool) {
+// take appends to buf the pump's next messages, up to t's batch size in
+// round-robin order, unless t is suspect or removed; it returns buf as it is
+// when there is nothing to deliver.
+func (t *target) take(buf []Message) (batch []Message, suspect bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.removed || t.state == StateSuspect {
-		return m, false, t.state == StateSuspect
+		return buf, t.state == StateSuspect
 	}
-	m, ok = t.box.pop()
-	return m, ok, false
+	for range t.batch {
+		m, ok := t.box.pop()
+		if !ok {
+			break
+		}
+		buf = append(buf, m)
+	}
+	return buf, false
 }
 
 // takeAside gives the pump the message kept for a suspect retry.
@@ -99,40 +109,46 @@ func (l *Limiter) takeAside(t *target) (m Message, ok bool) {
 	return m, true
 }
 
-// settle records the outcome of delivering m to t. stopped means the pump's
-// context ended (the target was removed or Run stopped): not the target's
-// fault, so the message counts as dropped, not failed.
-func (l *Limiter) settle(t *target, m Message, err error, stopped bool) {
+// settle records the outcome of delivering batch to t. stopped means the
+// pump's context ended (the target was removed or Run stopped): not the
+// target's fault, so a message not delivered counts as dropped, not failed.
+// One call counts once toward SuspectAfter, however many messages it held,
+// and only if none of them was delivered.
+func (l *Limiter) settle(t *target, batch []Message, err error, stopped bool) {
+	o := judge(batch, err, stopped)
 	var logs []*logEntry
 	t.mu.Lock()
-	switch {
-	case err == nil:
-		t.delivered++
-		l.totals.delivered.Add(1)
+	t.delivered += uint64(o.delivered)
+	l.totals.delivered.Add(uint64(o.delivered))
+	t.dropped += uint64(o.lost)
+	l.totals.dropped.Add(uint64(o.lost))
+	t.notifyFails += uint64(o.failed)
+	l.totals.notifyFails.Add(uint64(o.failed))
+	if o.delivered > 0 {
 		t.consecutive = 0
-		if t.state == StateSuspect {
-			logs = append(logs, l.upLocked(t, "a retry succeeded"))
-		}
-	case stopped:
-		t.dropped++
-		l.totals.dropped.Add(1)
-	default:
-		t.notifyFails++
-		l.totals.notifyFails.Add(1)
+	} else if o.failed > 0 {
 		t.consecutive++
-		logs = append(logs, newLogEntry(slog.LevelWarn, "notify failed",
-			"target", t.id, "sender", m.Sender, "seq", m.Seq,
-			"consecutive_fails", t.consecutive, "err", err))
-		switch {
-		case t.state == StateSuspect && !t.hasAside:
-			t.aside, t.hasAside = m, true // still the newest: retry it next time
-		case t.state == StateSuspect:
-			logs = append(logs, l.dropLocked(t, 1, "satellite is suspect"))
-		case t.consecutive >= l.cfg.SuspectAfter:
-			logs = append(logs, l.suspectLocked(t)...)
-		}
 	}
-	l.work.add(-1) // m is no longer in flight
+	if o.failed > 0 {
+		first := batch[o.firstFailed]
+		logs = append(logs, newLogEntry(slog.LevelWarn, "notify failed",
+			"target", t.id, "sender", first.Sender, "seq", first.Seq,
+			"failed", o.failed, "batch", len(batch),
+			"consecutive_fails", t.consecutive, "err", o.err))
+	}
+	switch {
+	case o.delivered > 0 && t.state == StateSuspect:
+		logs = append(logs, l.upLocked(t, "a retry succeeded"))
+	case o.failed == 0 || o.delivered > 0:
+	case t.state == StateSuspect && !t.hasAside:
+		// Still the newest: retry it next time.
+		t.aside, t.hasAside = batch[o.newestFailed], true
+	case t.state == StateSuspect:
+		logs = append(logs, l.dropLocked(t, 1, "satellite is suspect"))
+	case t.consecutive >= l.cfg.SuspectAfter:
+		logs = append(logs, l.suspectLocked(t)...)
+	}
+	l.work.add(-len(batch)) // no longer in flight
 	t.mu.Unlock()
 	for _, r := range logs {
 		l.writeLog(r)

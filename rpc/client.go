@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -104,28 +103,58 @@ func (c *Client) Close() {
 // A fault comes back as a *Fault; a status other than 200 as an
 // *HTTPError; a reply that cannot be decoded wraps ErrMalformedResponse.
 func (c *Client) Call(ctx context.Context, url, method string, params ...Value) (Value, error) {
-	body, err := AppendCall(make([]byte, 0, 512), method, params)
+	buf := getBuffer()
+	body, err := AppendCall(buf.b[:0], method, params)
+	buf.b = body
 	if err != nil {
+		putBuffer(buf)
 		return Value{}, fmt.Errorf("encode %s: %w", method, err)
 	}
-	return c.Do(ctx, url, body)
+	return c.post(ctx, url, newRequestBody(buf))
 }
 
 // Do posts an already encoded methodCall body (see AppendCall) and decodes
-// the reply like Call. It lets a caller encode once and send to many.
+// the reply like Call. It lets a caller encode once and send to many. A peer
+// may answer before it has read the whole request, and the transport may
+// then still be sending body after Do returns: never modify body once it has
+// been given to Do (Post lends a buffer that is reused safely).
 func (c *Client) Do(ctx context.Context, url string, body []byte) (Value, error) {
+	return c.post(ctx, url, newRequestBody(&buffer{b: body, borrowed: true}))
+}
+
+// Post is Do for a body that encode appends to a buffer lent by the client
+// (AppendCall, or AppendMulticallHead, items and tail), which goes back to
+// the client's pool once the transport is done with it. An error from
+// encode is returned as it is, and nothing is sent.
+func (c *Client) Post(ctx context.Context, url string, encode func(dst []byte) ([]byte, error)) (Value, error) {
+	buf := getBuffer()
+	body, err := encode(buf.b[:0])
+	buf.b = body
+	if err != nil {
+		putBuffer(buf)
+		return Value{}, err
+	}
+	return c.post(ctx, url, newRequestBody(buf))
+}
+
+func (c *Client) post(ctx context.Context, url string, body *requestBody) (Value, error) {
 	if c.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
 		defer cancel()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
 	if err != nil {
+		body.Close()
+		body.done()
 		return Value{}, err
 	}
+	req.ContentLength = int64(body.Len())
+	req.GetBody = body.reopen
 	req.Header.Set("Content-Type", "text/xml")
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	resp, err := c.hc.Do(req)
+	body.done()
 	if err != nil {
 		return Value{}, err
 	}
@@ -143,12 +172,34 @@ func (c *Client) Do(ctx context.Context, url string, body []byte) (Value, error)
 		defer zr.Close()
 		r = zr
 	}
-	data, err := io.ReadAll(io.LimitReader(r, c.cfg.MaxResponseBytes+1))
+	reply := getBuffer()
+	defer putBuffer(reply) // the decoded Value copies what it keeps
+	reply.b, err = readAtMost(reply.b[:0], r, c.cfg.MaxResponseBytes+1)
 	if err != nil {
 		return Value{}, fmt.Errorf("read reply: %w", err)
 	}
-	if int64(len(data)) > c.cfg.MaxResponseBytes {
+	if int64(len(reply.b)) > c.cfg.MaxResponseBytes {
 		return Value{}, fmt.Errorf("%w: over %d bytes", ErrResponseTooLarge, c.cfg.MaxResponseBytes)
 	}
-	return DecodeResponse(data, c.cfg.Limits)
+	return DecodeResponse(reply.b, c.cfg.Limits)
+}
+
+// readAtMost appends what r yields to dst, up to max bytes, like io.ReadAll
+// on an io.LimitReader but into a buffer the caller reuses.
+func readAtMost(dst []byte, r io.Reader, max int64) ([]byte, error) {
+	for int64(len(dst)) < max {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)] // let append pick the growth
+		}
+		room := min(int64(cap(dst)-len(dst)), max-int64(len(dst)))
+		n, err := r.Read(dst[len(dst) : len(dst)+int(room)])
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
 }

@@ -56,6 +56,45 @@ func AppendCall(dst []byte, method string, params []Value) ([]byte, error) {
 	return append(dst, "</params></methodCall>"...), nil
 }
 
+// AppendMulticallHead, AppendMulticallItem and AppendMulticallTail write a
+// system.multicall call one call at a time: the head, one item per call, the
+// tail. Together they write what AppendCall(dst, "system.multicall",
+// []Value{Array(Struct({methodName, params})...)}) writes for the same calls,
+// without building those Values, and let a caller stop adding calls before
+// the body grows past what the peer accepts.
+func AppendMulticallHead(dst []byte) []byte {
+	dst = append(dst, xmlPrologue...)
+	return append(dst, "<methodCall><methodName>system.multicall</methodName><params><param><value><array><data>"...)
+}
+
+// AppendMulticallItem appends the {methodName: method, params: params}
+// struct of one call (see AppendMulticallHead). The method name must be one
+// AppendCall accepts. On error dst is returned unchanged in length.
+func AppendMulticallItem(dst []byte, method string, params []Value) ([]byte, error) {
+	if p := methodNameProblem(method, maxCallNameBytes); p != "" {
+		return dst, &encodeError{problem: p}
+	}
+	start := len(dst)
+	dst = append(dst, "<value><struct><member><name>methodName</name><value><string>"...)
+	dst = append(dst, method...) // its charset needs no escaping
+	dst = append(dst, "</string></value></member><member><name>params</name><value><array><data>"...)
+	for i := range params {
+		var err *encodeError
+		// Depth 3: inside the calls array, a call's struct and its params.
+		if dst, err = appendValue(dst, &params[i], 3); err != nil {
+			err.path = append(err.path, method+" params["+strconv.Itoa(i)+"]")
+			return dst[:start], err
+		}
+	}
+	return append(dst, "</data></array></value></member></struct></value>"...), nil
+}
+
+// AppendMulticallTail closes a system.multicall call (see
+// AppendMulticallHead).
+func AppendMulticallTail(dst []byte) []byte {
+	return append(dst, "</data></array></value></param></params></methodCall>"...)
+}
+
 // AppendResponse appends a methodResponse holding exactly one param, v.
 // On error dst is returned unchanged in length.
 func AppendResponse(dst []byte, v Value) ([]byte, error) {

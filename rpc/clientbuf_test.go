@@ -1,0 +1,167 @@
+package rpc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Every reader of a body reads all of it, and the buffer is released once,
+// when the last one closes, however often each is closed.
+func TestRequestBodyReleasesOnLastClose(t *testing.T) {
+	first := newRequestBody(&buffer{b: []byte("<methodCall/>"), borrowed: true})
+	again, err := first.reopen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []io.Reader{first, again} {
+		if b, _ := io.ReadAll(r); string(b) != "<methodCall/>" {
+			t.Errorf("read %q", b)
+		}
+	}
+	steps := []struct {
+		what     string
+		release  func()
+		wantOpen int32 // readers open, plus one until done
+	}{
+		{"first closed", func() { first.Close() }, 2},
+		{"first closed twice: counts once", func() { first.Close() }, 2},
+		{"Do returned", first.done, 1},
+		{"the reopened one closed", func() { again.Close() }, 0},
+		{"it too closed twice", func() { again.Close() }, 0},
+	}
+	for _, s := range steps {
+		s.release()
+		if got := first.open.Load(); got != s.wantOpen {
+			t.Errorf("%s: count %d, want %d", s.what, got, s.wantOpen)
+		}
+	}
+}
+
+func TestReadAtMost(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       int
+		capacity int
+		max      int64
+		want     int
+	}{
+		{"empty", 0, 0, 10, 0},
+		{"shorter than max, growing from nothing", 5, 0, 10, 5},
+		{"exactly max", 10, 4, 10, 10},
+		{"cut at max", 25, 4, 10, 10},
+		{"long input into a roomy buffer", 5000, 8192, 1 << 20, 5000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := bytes.Repeat([]byte("x"), tt.in)
+			// iotest.OneByteReader-like: small reads exercise the loop.
+			got, err := readAtMost(make([]byte, 0, tt.capacity), io.LimitReader(bytes.NewReader(in), int64(tt.in)), tt.max)
+			if err != nil || len(got) != tt.want || !bytes.Equal(got, in[:tt.want]) {
+				t.Errorf("readAtMost = %d bytes, %v; want %d", len(got), err, tt.want)
+			}
+		})
+	}
+}
+
+// Calls from many goroutines share the pool: each gets its own reply, also
+// while a peer answers some calls before reading their bodies (the
+// transport may then still be sending a body that must not be reused yet)
+// or redirects them (http.Client reads the body again before it refuses to
+// follow).
+func TestClientBuffersAreNotShared(t *testing.T) {
+	s := NewServer(DefaultServerConfig())
+	if err := s.Register(Method{Names: []string{"echo"}, Handler: func(_ context.Context, ps []Value) (Value, error) {
+		return ps[0], nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", s)
+	mux.HandleFunc("/early", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		w.Write(AppendFault(nil, &Fault{Code: 7, String: "answered before reading"}))
+	})
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/", http.StatusTemporaryRedirect)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := NewClient(DefaultClientConfig())
+	defer c.Close()
+
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 12 {
+				// From a few bytes to beyond what the pool keeps.
+				text := fmt.Sprintf("%d/%d ", g, i) + strings.Repeat("relayed", (g*12+i)*853%(10<<10))
+				switch g {
+				case 0:
+					_, err := c.Call(context.Background(), srv.URL+"/early", "echo", String(text))
+					var f *Fault
+					if !errors.As(err, &f) || f.Code != 7 {
+						t.Errorf("early answer: %v", err)
+					}
+					continue
+				case 1:
+					_, err := c.Call(context.Background(), srv.URL+"/redirect", "echo", String(text))
+					var he *HTTPError
+					if !errors.As(err, &he) || he.Status != http.StatusTemporaryRedirect {
+						t.Errorf("redirect: %v", err)
+					}
+					continue
+				}
+				v, err := c.Call(context.Background(), srv.URL, "echo", String(text))
+				if err != nil || v.Str != text {
+					t.Errorf("call %d/%d: got %d bytes starting %.12q, %v; want its own text", g, i, len(v.Str), v.Str, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestClientPost(t *testing.T) {
+	s := NewServer(DefaultServerConfig())
+	if err := s.Register(Method{Names: []string{"echo"}, Handler: func(_ context.Context, ps []Value) (Value, error) {
+		return ps[0], nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	c := NewClient(DefaultClientConfig())
+	defer c.Close()
+
+	reply, err := c.Post(context.Background(), srv.URL, func(dst []byte) ([]byte, error) {
+		dst = AppendMulticallHead(dst)
+		for _, word := range []string{"one", "two"} {
+			var err error
+			if dst, err = AppendMulticallItem(dst, "echo", []Value{String(word)}); err != nil {
+				return nil, err
+			}
+		}
+		return AppendMulticallTail(dst), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, errs, err := MulticallResults(reply, 2)
+	if err != nil || errs[0] != nil || errs[1] != nil || vals[0].Str != "one" || vals[1].Str != "two" {
+		t.Errorf("multicall through Post: %v %v %v", vals, errs, err)
+	}
+
+	errEncode := errors.New("cannot encode")
+	if _, err := c.Post(context.Background(), srv.URL, func(dst []byte) ([]byte, error) { return dst, errEncode }); err != errEncode {
+		t.Errorf("Post with a failing encode: %v, want its error", err)
+	}
+}
