@@ -86,11 +86,17 @@ func (tr *testRelay) call(t *testing.T, method string, params ...rpc.Value) (rpc
 	return v, nil
 }
 
-// eventually waits up to 15 s for cond, checking often; it never sleeps
-// longer than a few milliseconds at a time.
+// eventually waits up to 15 s for cond, checking every few milliseconds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	eventuallyWithin(t, 15*time.Second, what, cond)
+}
+
+// eventuallyWithin is eventually with its own limit, for tests whose work
+// grows with a slow (race-instrumented, shared) machine.
+func eventuallyWithin(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for !cond() {

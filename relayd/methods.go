@@ -15,7 +15,7 @@ import (
 // server).
 func (r *Relay) registerMethods() {
 	must := func(m rpc.Method) {
-		if err := r.rpc.Register(m); err != nil {
+		if err := r.rpc.Register(r.guarded(m)); err != nil {
 			panic(err) // a programming error: a name taken twice
 		}
 	}
@@ -153,6 +153,9 @@ func caller(ctx context.Context) netip.Addr {
 }
 
 func (r *Relay) register(ctx context.Context, params []rpc.Value) (rpc.Value, error) {
+	if err := r.checkWrite(ctx, "register"); err != nil {
+		return rpc.Value{}, err
+	}
 	st, err := rpc.StructParam(params)
 	if err != nil {
 		return rpc.Value{}, err
@@ -183,6 +186,7 @@ func (r *Relay) register(ctx context.Context, params []rpc.Value) (rpc.Value, er
 		return rpc.Value{}, coFault(err, false)
 	}
 	r.lim.AddTarget(sat.HostID)
+	r.batch.Probe(sat.HostID)
 	r.ping.PingNow(sat.HostID)
 	r.changed()
 	r.log.Info("satellite registered", "host_id", sat.HostID, "nick", sat.Nick, "again", !added)
@@ -190,6 +194,9 @@ func (r *Relay) register(ctx context.Context, params []rpc.Value) (rpc.Value, er
 }
 
 func (r *Relay) deregister(ctx context.Context, params []rpc.Value) (rpc.Value, error) {
+	if err := r.checkWrite(ctx, "deregister"); err != nil {
+		return rpc.Value{}, err
+	}
 	id, err := hostIDParam(params)
 	if err != nil {
 		return rpc.Value{}, err
@@ -205,6 +212,9 @@ func (r *Relay) deregister(ctx context.Context, params []rpc.Value) (rpc.Value, 
 }
 
 func (r *Relay) relay(ctx context.Context, params []rpc.Value) (rpc.Value, error) {
+	if err := r.checkWrite(ctx, "relay"); err != nil {
+		return rpc.Value{}, err
+	}
 	st, err := rpc.StructParam(params)
 	if err != nil {
 		return rpc.Value{}, err

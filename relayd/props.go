@@ -61,6 +61,7 @@ func (r *Relay) satelliteProps(sat registry.Satellite, timeValue func(time.Time)
 		rpc.Member{Name: "dropped", Value: rpc.Int(int64(ts.Dropped))},
 		rpc.Member{Name: "notify_fails", Value: rpc.Int(int64(ts.NotifyFails))},
 		rpc.Member{Name: "state", Value: rpc.String(ts.State.String())},
+		rpc.Member{Name: "batch", Value: rpc.Int(int64(ts.Batch))},
 	)
 }
 
@@ -94,6 +95,7 @@ func (r *Relay) properties() rpc.Value {
 		{Name: "notify_fails", Value: rpc.Int(int64(tot.NotifyFails))},
 		{Name: "intake_depth", Value: rpc.Int(int64(tot.IntakeDepth))},
 	}
+	members = append(members, r.guardProps()...)
 	if r.state != nil {
 		hl := r.state.Health()
 		members = append(members,

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"relayd/guard"
 	"relayd/internal/hostinfo"
 	"relayd/limiter"
 	"relayd/persist"
@@ -35,6 +36,8 @@ type Relay struct {
 	state  *persist.Writer // nil without a state file
 	lock   *persist.Lock
 	host   hostinfo.Info
+	guard  *guard.Guard // access rules and limits (guard.go)
+	batch  *batchProber // who gets notifications in system.multicall (batch.go)
 
 	closing sync.Once
 }
@@ -61,6 +64,11 @@ func New(cfg Config) (*Relay, error) {
 		client: rpc.NewClient(cfg.Client),
 		host:   hostinfo.Read(),
 	}
+	g, err := newGuard(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r.guard = g
 
 	lc := limiter.DefaultConfig()
 	lc.Rate, lc.Burst = cfg.Rate, cfg.Burst
@@ -71,6 +79,7 @@ func New(cfg Config) (*Relay, error) {
 	lc.Now = cfg.Now
 	lc.Logger = cfg.Logger.With("component", "limiter")
 	r.lim = limiter.New(lc, r.deliver)
+	r.batch = newBatchProber(r)
 
 	pc := pinger.DefaultConfig()
 	pc.Interval, pc.Timeout, pc.EvictAfter = cfg.PingInterval, cfg.PingTimeout, cfg.EvictAfter
@@ -157,15 +166,18 @@ func (r *Relay) changed() {
 	}
 }
 
-// Handler is the relay's HTTP handler (XML-RPC on POST, pages on GET).
-func (r *Relay) Handler() http.Handler { return r.rpc }
+// Handler is the relay's HTTP handler (XML-RPC on POST, pages on GET),
+// behind the guard's request rate and read rules.
+func (r *Relay) Handler() http.Handler { return r.guard.Handler(r.rpc) }
 
 // Run serves on ln until ctx ends. Then it stops taking requests and
 // messages, gives outboxes up to DrainTimeout to deliver, writes the state
 // file and returns. Every goroutine it started has exited when it returns.
 func (r *Relay) Run(ctx context.Context, ln net.Listener) error {
 	defer r.release()
+	ln = r.guard.Listener(ln)
 	srv := r.rpc.HTTPServer(ln.Addr().String())
+	srv.Handler = r.Handler()
 	srv.BaseContext = func(net.Listener) context.Context { return ctx }
 
 	// The fan-out and the pinger outlive the HTTP server by the drain, so
@@ -184,6 +196,7 @@ func (r *Relay) Run(ctx context.Context, ln net.Listener) error {
 	}
 	runPart("limiter", r.lim.Run)
 	runPart("pinger", r.ping.Run)
+	runPart("batch prober", r.batch.Run)
 	if r.state != nil {
 		runPart("state writer", r.state.Run)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/alexflint/go-arg"
 
+	"relayd/guard"
 	"relayd/relayd"
 )
 
@@ -33,6 +34,7 @@ type args struct {
 	Intake          int           `arg:"--intake,env:RELAYD_INTAKE" help:"messages accepted but not yet fanned out before relay.relay faults (retry)" placeholder:"N"`
 	Outbox          int           `arg:"--outbox,env:RELAYD_OUTBOX" help:"notifications queued per satellite before the oldest is dropped" placeholder:"N"`
 	NotifyTimeout   time.Duration `arg:"--notify-timeout,env:RELAYD_NOTIFY_TIMEOUT" help:"deadline of one notify call" placeholder:"DUR"`
+	Batch           int           `arg:"--batch,env:RELAYD_BATCH" help:"most notifications per system.multicall to a satellite that lists it (1 = no batching)" placeholder:"N"`
 	DrainTimeout    time.Duration `arg:"--drain-timeout,env:RELAYD_DRAIN_TIMEOUT" help:"how long shutdown waits for queued notifications" placeholder:"DUR"`
 	PingInterval    time.Duration `arg:"--ping-interval,env:RELAYD_PING_INTERVAL" help:"how often each satellite is pinged" placeholder:"DUR"`
 	PingTimeout     time.Duration `arg:"--ping-timeout,env:RELAYD_PING_TIMEOUT" help:"deadline of one ping" placeholder:"DUR"`
@@ -41,7 +43,23 @@ type args struct {
 	MaintainerEmail string        `arg:"--maintainer-email,env:RELAYD_MAINTAINER_EMAIL" help:"maintainer's e-mail shown in system.get_properties" placeholder:"ADDR"`
 	LogFormat       string        `arg:"--log-format,env:RELAYD_LOG_FORMAT" help:"text or json" placeholder:"FORMAT"`
 	LogLevel        string        `arg:"--log-level,env:RELAYD_LOG_LEVEL" help:"debug, info, warn or error" placeholder:"LEVEL"`
+
+	Allow             guard.AllowList `arg:"--allow,env:RELAYD_ALLOW" help:"CIDR blocks (comma-separated) that may register, relay and deregister (empty = everyone)" placeholder:"CIDRS"`
+	AllowRead         guard.AllowList `arg:"--allow-read,env:RELAYD_ALLOW_READ" help:"CIDR blocks that may read the pages and read methods, besides --allow's (empty = everyone)" placeholder:"CIDRS"`
+	AdminUser         string          `arg:"--admin-user,env:RELAYD_ADMIN_USER" help:"user of the HTTP basic auth the pages and read methods then need (callers in --allow excepted)" placeholder:"NAME"`
+	AdminPasswordFile string          `arg:"--admin-password-file,env:RELAYD_ADMIN_PASSWORD_FILE" help:"file holding --admin-user's password" placeholder:"FILE"`
+	AdminPassword     secret          `arg:"--,env:RELAYD_ADMIN_PASSWORD" help:"--admin-user's password; environment only, so that ps never shows it"`
+	MaxConns          int             `arg:"--max-conns,env:RELAYD_MAX_CONNS" help:"most connections open at once; beyond, new ones are closed (0 = unlimited)" placeholder:"N"`
+	IPRate            float64         `arg:"--ip-rate,env:RELAYD_IP_RATE" help:"HTTP requests and XML-RPC calls per second per client address, beyond: HTTP 429 (0 = unlimited)" placeholder:"R"`
+	IPBurst           int             `arg:"--ip-burst,env:RELAYD_IP_BURST" help:"burst allowed above --ip-rate" placeholder:"N"`
+	RegisterRate      float64         `arg:"--register-rate,env:RELAYD_REGISTER_RATE" help:"registrations per second per client address, beyond: a fault (0 = unlimited)" placeholder:"R"`
+	RegisterBurst     int             `arg:"--register-burst,env:RELAYD_REGISTER_BURST" help:"burst allowed above --register-rate" placeholder:"N"`
 }
+
+// secret is a string that never prints (the admin password).
+type secret string
+
+func (secret) String() string { return "***" }
 
 func (args) Description() string {
 	return "relayd: the co2 XML-RPC relay. Satellites register; what one relays, every other is notified of."
@@ -50,7 +68,7 @@ func (args) Description() string {
 func (args) Version() string { return "relayd " + relayd.Version }
 
 func defaultArgs() args {
-	d := relayd.DefaultConfig()
+	d := relayd.DeploymentConfig()
 	return args{
 		Listen:        "127.0.0.1:2003",
 		State:         d.StatePath,
@@ -62,12 +80,18 @@ func defaultArgs() args {
 		Intake:        d.Intake,
 		Outbox:        d.Outbox,
 		NotifyTimeout: d.NotifyTimeout,
+		Batch:         d.Batch,
 		DrainTimeout:  d.DrainTimeout,
 		PingInterval:  d.PingInterval,
 		PingTimeout:   d.PingTimeout,
 		EvictAfter:    d.EvictAfter,
 		LogFormat:     "text",
 		LogLevel:      "info",
+		MaxConns:      d.MaxConns,
+		IPRate:        d.IPRate,
+		IPBurst:       d.IPBurst,
+		RegisterRate:  d.RegisterRate,
+		RegisterBurst: d.RegisterBurst,
 	}
 }
 
@@ -96,13 +120,21 @@ func run(ctx context.Context, a args, logOut io.Writer) error {
 	cfg.Intake = a.Intake
 	cfg.Outbox = a.Outbox
 	cfg.NotifyTimeout = a.NotifyTimeout
+	cfg.Batch = a.Batch
 	cfg.DrainTimeout = a.DrainTimeout
 	cfg.PingInterval = a.PingInterval
 	cfg.PingTimeout = a.PingTimeout
 	cfg.EvictAfter = a.EvictAfter
 	cfg.Maintainer, cfg.MaintainerEmail = a.Maintainer, a.MaintainerEmail
+	cfg.Allow, cfg.AllowRead = a.Allow, a.AllowRead
+	cfg.MaxConns = a.MaxConns
+	cfg.IPRate, cfg.IPBurst = a.IPRate, a.IPBurst
+	cfg.RegisterRate, cfg.RegisterBurst = a.RegisterRate, a.RegisterBurst
 	cfg.Logger = logger
 	if err := checkArgs(a); err != nil {
+		return err
+	}
+	if cfg.Admin, err = adminCredentials(a); err != nil {
 		return err
 	}
 
@@ -127,12 +159,47 @@ func checkArgs(a args) error {
 		return fmt.Errorf("--rate and --sender-rate must not be negative")
 	case a.Intake < 1 || a.Outbox < 1:
 		return fmt.Errorf("--intake and --outbox must be at least 1")
+	case a.Batch < 1:
+		return fmt.Errorf("--batch must be at least 1 (1 = no batching)")
 	case a.NotifyTimeout <= 0 || a.PingTimeout <= 0 || a.PingInterval <= 0:
 		return fmt.Errorf("--notify-timeout, --ping-timeout and --ping-interval must be positive")
 	case a.DrainTimeout < 0 || a.EvictAfter < 0:
 		return fmt.Errorf("--drain-timeout and --evict-after must not be negative")
+	case a.MaxConns < 0:
+		return fmt.Errorf("--max-conns must not be negative (0 = unlimited)")
+	case a.IPRate < 0 || a.RegisterRate < 0:
+		return fmt.Errorf("--ip-rate and --register-rate must not be negative")
+	case a.IPBurst < 1 || a.RegisterBurst < 1:
+		return fmt.Errorf("--ip-burst and --register-burst must be at least 1")
 	}
 	return nil
+}
+
+// adminCredentials are --admin-user and its password, read from
+// --admin-password-file or RELAYD_ADMIN_PASSWORD, never from a flag value,
+// which ps would show. A user without a password, a password without a
+// user, both sources at once or an empty file are errors.
+func adminCredentials(a args) (guard.Credentials, error) {
+	password := string(a.AdminPassword)
+	if a.AdminPasswordFile != "" {
+		if password != "" {
+			return guard.Credentials{}, fmt.Errorf("give the admin password in --admin-password-file or RELAYD_ADMIN_PASSWORD, not both")
+		}
+		b, err := os.ReadFile(a.AdminPasswordFile)
+		if err != nil {
+			return guard.Credentials{}, fmt.Errorf("--admin-password-file: %w", err)
+		}
+		if password = strings.TrimRight(string(b), "\r\n"); password == "" {
+			return guard.Credentials{}, fmt.Errorf("--admin-password-file %s is empty", a.AdminPasswordFile)
+		}
+	}
+	switch {
+	case a.AdminUser != "" && password == "":
+		return guard.Credentials{}, fmt.Errorf("--admin-user needs a password: --admin-password-file FILE or RELAYD_ADMIN_PASSWORD")
+	case a.AdminUser == "" && password != "":
+		return guard.Credentials{}, fmt.Errorf("an admin password is set but --admin-user is not")
+	}
+	return guard.Credentials{User: a.AdminUser, Password: password}, nil
 }
 
 func newLogger(format, level string, out io.Writer) (*slog.Logger, error) {

@@ -109,3 +109,61 @@ func TestRunStopsCleanlyWhenCancelled(t *testing.T) {
 		t.Fatalf("the state file was not saved at shutdown: %v", err)
 	}
 }
+
+func TestAdminCredentials(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "pw")
+	os.WriteFile(pwFile, []byte("s3cret\n"), 0o600)
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("\n"), 0o600)
+	tests := []struct {
+		name     string
+		user     string
+		file     string
+		env      string
+		wantPass string
+		wantErr  string
+	}{
+		{name: "none", wantPass: ""},
+		{name: "from file", user: "admin", file: pwFile, wantPass: "s3cret"},
+		{name: "from env", user: "admin", env: "envpw", wantPass: "envpw"},
+		{name: "both", user: "admin", file: pwFile, env: "envpw", wantErr: "not both"},
+		{name: "user without password", user: "admin", wantErr: "needs a password"},
+		{name: "password without user", env: "envpw", wantErr: "--admin-user is not"},
+		{name: "empty file", user: "admin", file: empty, wantErr: "is empty"},
+		{name: "missing file", user: "admin", file: filepath.Join(dir, "nope"), wantErr: "--admin-password-file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("RELAYD_ADMIN_PASSWORD", tc.env)
+			a := defaultArgs()
+			p, err := arg.NewParser(arg.Config{}, &a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var argv []string
+			if tc.user != "" {
+				argv = append(argv, "--admin-user", tc.user)
+			}
+			if tc.file != "" {
+				argv = append(argv, "--admin-password-file", tc.file)
+			}
+			if err := p.Parse(argv); err != nil {
+				t.Fatal(err)
+			}
+			cred, err := adminCredentials(a)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "envpw") {
+					t.Fatalf("error shows the password: %v", err)
+				}
+				return
+			}
+			if err != nil || cred.Password != tc.wantPass || cred.User != tc.user {
+				t.Fatalf("got %+v %v", cred, err)
+			}
+		})
+	}
+}
