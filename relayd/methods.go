@@ -77,7 +77,7 @@ func (r *Relay) registerMethods() {
 	})
 	must(rpc.Method{
 		Names:     []string{"relay.get_satellite_props", "co2.get_satellite_props", "web.get_satellite_props", "co2.get_satellite"},
-		Help:      "Get a satellite's status and statistics: host_id, addr [ip, port], nick, plugins, ctime, ping_current, ping_count, ping_min, ping_max, ping_avg (milliseconds, -1 before the first ping), ping_fails, send_count, send_time, recv_count, recv_time, and relayd's queue_depth, dropped, notify_fails and state (up or suspect). Times are dateTimes; one that has not happened yet is 19700101T00:00:00. KeyError if the host_id is not registered.",
+		Help:      "Get a satellite's status and statistics: host_id, addr [ip, port], nick, plugins, ctime, ping_current, ping_count, ping_min, ping_max, ping_avg (milliseconds, -1 before the first ping), ping_fails, send_count, send_time, recv_count, recv_time, and relayd's queue_depth, dropped, notify_fails, state (up or suspect) and batch (notifications per call: 1, or up to --batch for a satellite that serves system.multicall). Times are dateTimes; one that has not happened yet is 19700101T00:00:00. KeyError if the host_id is not registered.",
 		Signature: [][]string{{"struct", "struct"}},
 		Args:      hostIDArg,
 		Handler: func(_ context.Context, params []rpc.Value) (rpc.Value, error) {
