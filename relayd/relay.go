@@ -78,6 +78,9 @@ func New(cfg Config) (*Relay, error) {
 	lc.SuspectAfter = cfg.SuspectAfter
 	lc.Now = cfg.Now
 	lc.Logger = cfg.Logger.With("component", "limiter")
+	if err := lc.Validate(); err != nil {
+		return nil, fmt.Errorf("fan-out settings: %w", err)
+	}
 	r.lim = limiter.New(lc, r.deliver)
 	r.batch = newBatchProber(r)
 

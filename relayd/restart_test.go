@@ -268,3 +268,12 @@ func TestSIGKILLDuringChurnLosesNoEarlierSatellite(t *testing.T) {
 	}
 	t.Logf("after SIGKILL mid-churn: %d satellites loaded, all %d stable ones among them", len(got), len(stable))
 }
+
+func TestBadFanOutSettingsAreAnErrorNotAPanic(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.StatePath = ""
+	cfg.Outbox = 0
+	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "Outbox") {
+		t.Fatalf("New with Outbox 0: %v", err)
+	}
+}
