@@ -20,14 +20,28 @@
 // clock that jumped) are skipped too, never replayed in a burst. Due
 // targets wait in FIFO order for one of Concurrency slots.
 //
-// The targets callback is called whenever the loop wakes for a due ping or
-// a PingNow request, and at least once per Interval. Targets that appear
-// are scheduled as above; targets that disappear are dropped with their
-// failure count, and the result of a ping still in flight for them is
-// dropped too (it would be about a satellite that is gone). PingNow asks
-// for one target to be pinged at once, outside its schedule; requests for a
-// target that is already being pinged, or that targets() does not list,
-// are dropped.
+// The targets callback is called when Run starts and then, because reading
+// it costs time in proportion to the number of targets, at most once per
+// min(Interval, 1s): when the loop wakes (for a due ping, a PingNow request
+// or a finished ping) and that long has passed since the last call; and at
+// least once per Interval. Targets that appear are scheduled as above;
+// targets that disappear are dropped with their failure count, and the
+// result of a ping still in flight for them is dropped too (it would be
+// about a satellite that is gone). Each decision is made on a list at most
+// min(Interval, 1s) old, so a target that has just left may still be
+// pinged, and its result reported, within that time.
+//
+// PingNow asks for one target to be pinged at once, outside its schedule; a
+// request for a target that is already being pinged is dropped. A request
+// for a target the schedule does not know is trusted, since the caller asks
+// right after adding the target: it is scheduled as if targets() had listed
+// it and pinged at once, and the next call to targets() drops it again if
+// it does not list it. So a PingNow for a target that targets() never lists
+// may cause one ping and one report (and, with EvictAfter 1, one evict)
+// before that call. The loop takes the requests before it calls targets(),
+// so when it calls targets() in the wake-up that takes a request (always
+// the case for requests made before Run), the list is newer than the
+// request and a target it does not list is dropped instead.
 //
 // # Results and eviction
 //

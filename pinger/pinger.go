@@ -119,11 +119,11 @@ type Pinger struct {
 	wake      chan struct{}       // capacity 1: tells Run that requested is not empty
 }
 
-// New returns a pinger. targets is called each round for the current set
-// (must not block, must be cheap). report is called for every result (must
-// not block). evict is called once when a target reaches EvictAfter
-// consecutive failures (must not block); the pinger forgets the target's
-// count then. A nil report or evict is a no-op; targets and ping are
+// New returns a pinger. targets is called for the current set at start and
+// then at most once per min(Interval, 1s) (must not block). report is
+// called for every result (must not block). evict is called once when a
+// target reaches EvictAfter consecutive failures (must not block); the
+// pinger forgets the target's count then. A nil report or evict is a no-op; targets and ping are
 // required.
 func New(cfg Config, targets func() []string, ping Ping, report func(Result), evict func(target string)) *Pinger {
 	if targets == nil || ping == nil {
@@ -150,7 +150,9 @@ func New(cfg Config, targets func() []string, ping Ping, report func(Result), ev
 
 // PingNow asks Run to ping target soon, outside its schedule (used right
 // after start-up or registration). It never blocks; requests made before
-// Run starts are kept for it, and duplicates coalesce.
+// Run starts are kept for it, and duplicates coalesce. A target that
+// targets() has not listed yet is trusted to be new and pinged; see the
+// package documentation.
 func (p *Pinger) PingNow(target string) {
 	p.mu.Lock()
 	p.requested[target] = struct{}{}

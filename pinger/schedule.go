@@ -1,10 +1,10 @@
 package pinger
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 )
@@ -15,6 +15,8 @@ import (
 type entry struct {
 	target string
 	due    time.Time // next scheduled ping
+	index  int       // position in the due queue, kept by dueQueue; -1 once dropped
+	listed uint64    // the last read of targets() that listed it
 	busy   bool      // waiting for a slot or in flight: a due round is skipped
 	fails  int       // consecutive failures
 }
@@ -28,18 +30,25 @@ type outcome struct {
 }
 
 // schedule is the state of one Run. Only the loop goroutine touches it;
-// ping goroutines talk to it through results alone.
+// ping goroutines talk to it through results alone. Every loop event costs
+// O(log n) in the number of targets, except a read of targets(), which is
+// O(n) and so is rate-limited (see refresh.go).
 type schedule struct {
 	p        *Pinger
 	cfg      Config
 	start    time.Time
 	entries  map[string]*entry
-	waiting  []*entry // due, waiting for a slot, FIFO
+	due      dueQueue // every entry, earliest due first
+	waiting  []*entry // due, waiting for a slot, FIFO; dropped entries are skipped
 	inFlight int
 	// results has room for every ping in flight, so a ping goroutine never
 	// blocks on it and exits as soon as its ping returns.
 	results chan outcome
 	pings   sync.WaitGroup
+
+	refreshEvery time.Duration // the least time between two reads of targets()
+	refreshedAt  time.Time     // when targets() was last read
+	reads        uint64        // how many times targets() has been read
 
 	timer   <-chan time.Time // nil when no wake-up is armed
 	timerAt time.Time
@@ -47,10 +56,11 @@ type schedule struct {
 
 func newSchedule(p *Pinger) *schedule {
 	return &schedule{
-		p:       p,
-		cfg:     p.cfg,
-		entries: make(map[string]*entry),
-		results: make(chan outcome, p.cfg.Concurrency),
+		p:            p,
+		cfg:          p.cfg,
+		entries:      make(map[string]*entry),
+		results:      make(chan outcome, p.cfg.Concurrency),
+		refreshEvery: min(p.cfg.Interval, maxRefreshEvery),
 	}
 }
 
@@ -58,8 +68,12 @@ func newSchedule(p *Pinger) *schedule {
 // goroutine, which it waits for before returning.
 func (s *schedule) run(ctx context.Context) error {
 	s.start = s.cfg.Clock.Now()
+	// The requests made before Run are taken before the first read of
+	// targets(), so that read can vouch for them.
+	requests := s.p.takeRequests()
 	s.refresh(s.start)
 	s.queueDue(s.start)
+	s.queueRequested(requests, s.start, true)
 	s.launch(ctx)
 	for {
 		s.arm()
@@ -70,13 +84,16 @@ func (s *schedule) run(ctx context.Context) error {
 		case <-s.timer:
 			s.timer = nil
 			now := s.cfg.Clock.Now()
-			s.refresh(now)
+			s.maybeRefresh(now)
 			s.queueDue(now)
 		case <-s.p.wake:
-			s.refresh(s.cfg.Clock.Now())
-			s.queueRequested(s.p.takeRequests())
+			requests := s.p.takeRequests() // before the read, as at start
+			now := s.cfg.Clock.Now()
+			read := s.maybeRefresh(now)
+			s.queueRequested(requests, now, read)
 		case o := <-s.results:
 			s.inFlight--
+			s.maybeRefresh(s.cfg.Clock.Now())
 			s.settle(ctx, o)
 		}
 		s.launch(ctx)
@@ -84,16 +101,18 @@ func (s *schedule) run(ctx context.Context) error {
 }
 
 // arm makes sure a wake-up is set no later than the earliest due ping, and
-// no later than one Interval from now so that targets() is read at least
-// once per Interval. An armed wake-up that comes earlier is kept: waking
-// early only means looking again, and the Clock has no way to cancel one.
+// no later than one Interval after the last read of targets() (or from now,
+// should the clock have gone back) so that targets() is read at least once
+// per Interval. An armed wake-up that comes earlier is kept: waking early
+// only means looking again, and the Clock has no way to cancel one.
 func (s *schedule) arm() {
 	now := s.cfg.Clock.Now()
-	wakeAt := now.Add(s.cfg.Interval)
-	for _, e := range s.entries {
-		if e.due.Before(wakeAt) {
-			wakeAt = e.due
-		}
+	wakeAt := s.refreshedAt.Add(s.cfg.Interval)
+	if latest := now.Add(s.cfg.Interval); wakeAt.After(latest) {
+		wakeAt = latest
+	}
+	if len(s.due) > 0 && s.due.earliest().due.Before(wakeAt) {
+		wakeAt = s.due.earliest().due
 	}
 	if s.timer != nil && !wakeAt.Before(s.timerAt) {
 		return
@@ -101,35 +120,6 @@ func (s *schedule) arm() {
 	s.timer = s.cfg.Clock.After(wakeAt.Sub(now))
 	s.timerAt = wakeAt
 }
-
-// refresh reads the current targets: new ones are scheduled at their first
-// slot, vanished ones are forgotten with their failure count.
-func (s *schedule) refresh(now time.Time) {
-	current := s.p.targets()
-	listed := make(map[string]struct{}, len(current))
-	for _, t := range current {
-		listed[t] = struct{}{}
-		if _, ok := s.entries[t]; !ok {
-			s.entries[t] = &entry{target: t, due: s.firstDue(t, now)}
-		}
-	}
-	for t := range s.entries {
-		if _, ok := listed[t]; !ok {
-			delete(s.entries, t)
-		}
-	}
-	kept := s.waiting[:0]
-	for _, e := range s.waiting {
-		if s.current(e) {
-			kept = append(kept, e)
-		}
-	}
-	clear(s.waiting[len(kept):])
-	s.waiting = kept
-}
-
-// current reports whether e is still the schedule's entry for its target.
-func (s *schedule) current(e *entry) bool { return s.entries[e.target] == e }
 
 // firstDue is target's first slot, start+Jitter(target)+k*Interval, at or
 // after now.
@@ -156,38 +146,15 @@ func (s *schedule) slotAfter(due, now time.Time) time.Time {
 // (then name, so the order is deterministic), and moves every due target to
 // its next slot after now. A busy target skips the round.
 func (s *schedule) queueDue(now time.Time) {
-	var due []*entry
-	for _, e := range s.entries {
-		if !e.due.After(now) {
-			due = append(due, e)
-		}
-	}
-	sort.Slice(due, func(i, j int) bool {
-		if !due[i].due.Equal(due[j].due) {
-			return due[i].due.Before(due[j].due)
-		}
-		return due[i].target < due[j].target
-	})
-	for _, e := range due {
+	for len(s.due) > 0 && !s.due.earliest().due.After(now) {
+		e := s.due.earliest()
 		if e.busy {
 			s.p.log.Debug("ping round skipped: previous ping not finished", "target", e.target)
 		} else {
 			s.enqueue(e)
 		}
 		e.due = s.slotAfter(e.due, now)
-	}
-}
-
-// queueRequested queues the PingNow targets that are listed and idle.
-func (s *schedule) queueRequested(targets []string) {
-	for _, t := range targets {
-		e, ok := s.entries[t]
-		switch {
-		case !ok:
-			s.p.log.Debug("ping request dropped: not a current target", "target", t)
-		case !e.busy:
-			s.enqueue(e)
-		}
+		heap.Fix(&s.due, e.index)
 	}
 }
 
@@ -196,12 +163,16 @@ func (s *schedule) enqueue(e *entry) {
 	s.waiting = append(s.waiting, e)
 }
 
-// launch starts waiting pings while slots are free.
+// launch starts waiting pings while slots are free. An entry dropped while
+// it waited is skipped here rather than searched for when it is dropped.
 func (s *schedule) launch(ctx context.Context) {
 	for s.inFlight < s.cfg.Concurrency && len(s.waiting) > 0 {
 		e := s.waiting[0]
 		s.waiting[0] = nil
 		s.waiting = s.waiting[1:]
+		if !s.current(e) {
+			continue
+		}
 		s.inFlight++
 		s.pings.Add(1)
 		go s.pingOne(ctx, e, s.cfg.Clock.Now())
