@@ -237,6 +237,33 @@ func (d *decoder) epilogue() *Fault {
 	}
 }
 
+// elements walks the content of the element <parent> that was just
+// opened: text between its children must be whitespace, each child's start
+// tag goes to child (which reads the child through its end tag), and the
+// walk ends at parent's end tag (encoding/xml has checked that they match).
+// Every container of XML-RPC (methodCall, params, param, struct, member,
+// array, data, fault) is read this way.
+func (d *decoder) elements(parent string, child func(xml.StartElement) *Fault) *Fault {
+	for {
+		tok, f := d.next()
+		if f != nil {
+			return f
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if !isXMLSpace(t) {
+				return badRequestf("text directly inside <%s>", parent)
+			}
+		case xml.StartElement:
+			if f := child(t); f != nil {
+				return f
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
 // call decodes the methodCall document.
 func (d *decoder) call() (Call, *Fault) {
 	root, f := d.root()
@@ -249,34 +276,21 @@ func (d *decoder) call() (Call, *Fault) {
 	var call Call
 	var nameFault *Fault // reported only if nothing else is wrong
 	haveName, haveParams := false, false
-	for done := false; !done; {
-		tok, f := d.next()
-		if f != nil {
-			return Call{}, f
+	f = d.elements("methodCall", func(t xml.StartElement) (f *Fault) {
+		switch {
+		case t.Name.Local == "methodName" && !haveName && !haveParams:
+			haveName = true
+			call.Method, nameFault, f = d.methodName()
+		case t.Name.Local == "params" && haveName && !haveParams:
+			haveParams = true
+			call.Params, f = d.params()
+		default:
+			f = badRequestf("unexpected <%s> in <methodCall> (expected <methodName>, then optionally <params>)", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return Call{}, badRequestf("text directly inside <methodCall>")
-			}
-		case xml.StartElement:
-			switch {
-			case t.Name.Local == "methodName" && !haveName && !haveParams:
-				haveName = true
-				if call.Method, nameFault, f = d.methodName(); f != nil {
-					return Call{}, f
-				}
-			case t.Name.Local == "params" && haveName && !haveParams:
-				haveParams = true
-				if call.Params, f = d.params(); f != nil {
-					return Call{}, f
-				}
-			default:
-				return Call{}, badRequestf("unexpected <%s> in <methodCall> (expected <methodName>, then optionally <params>)", quoteName(t.Name))
-			}
-		case xml.EndElement:
-			done = true
-		}
+		return f
+	})
+	if f != nil {
+		return Call{}, f
 	}
 	if !haveName {
 		return Call{}, badRequestf("the call has no <methodName>")
@@ -311,63 +325,36 @@ func (d *decoder) methodName() (name string, nameFault, f *Fault) {
 // params reads the <param>s of <params> (a call's or a reply's).
 func (d *decoder) params() ([]Value, *Fault) {
 	var out []Value
-	for {
-		tok, f := d.next()
-		if f != nil {
-			return nil, f
+	f := d.elements("params", func(t xml.StartElement) *Fault {
+		if t.Name.Local != "param" {
+			return badRequestf("unexpected <%s> in <params> (expected <param>)", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return nil, badRequestf("text directly inside <params>")
-			}
-		case xml.StartElement:
-			if t.Name.Local != "param" {
-				return nil, badRequestf("unexpected <%s> in <params> (expected <param>)", quoteName(t.Name))
-			}
-			if len(out) >= d.lim.MaxParams {
-				return nil, overLimitf("more than %d params", d.lim.MaxParams)
-			}
-			v, f := d.param()
-			if f != nil {
-				return nil, f
-			}
-			out = append(out, v)
-		case xml.EndElement:
-			return out, nil
+		if len(out) >= d.lim.MaxParams {
+			return overLimitf("more than %d params", d.lim.MaxParams)
 		}
-	}
+		v, f := d.param()
+		out = append(out, v)
+		return f
+	})
+	return out, f
 }
 
 // param reads the one <value> of a <param>.
 func (d *decoder) param() (Value, *Fault) {
 	var v Value
 	have := false
-	for {
-		tok, f := d.next()
-		if f != nil {
-			return Value{}, f
+	f := d.elements("param", func(t xml.StartElement) (f *Fault) {
+		if t.Name.Local != "value" || have {
+			return badRequestf("a <param> holds exactly one <value>, found <%s>", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return Value{}, badRequestf("text directly inside <param>")
-			}
-		case xml.StartElement:
-			if t.Name.Local != "value" || have {
-				return Value{}, badRequestf("a <param> holds exactly one <value>, found <%s>", quoteName(t.Name))
-			}
-			if v, f = d.value(0); f != nil {
-				return Value{}, f
-			}
-			have = true
-		case xml.EndElement:
-			if !have {
-				return Value{}, badRequestf("a <param> without a <value>")
-			}
-			return v, nil
-		}
+		have = true
+		v, f = d.value(0)
+		return f
+	})
+	if f == nil && !have {
+		f = badRequestf("a <param> without a <value>")
 	}
+	return v, f
 }
 
 // response decodes the methodResponse document: the first param, or the
@@ -383,34 +370,22 @@ func (d *decoder) response() (Value, *Fault, *Fault) {
 	var params []Value
 	var peer *Fault
 	have := false
-	for done := false; !done; {
-		tok, f := d.next()
-		if f != nil {
-			return Value{}, nil, f
+	f = d.elements("methodResponse", func(t xml.StartElement) (f *Fault) {
+		switch {
+		case have:
+			return badRequestf("a <methodResponse> holds one <params> or one <fault>, found <%s> after it", quoteName(t.Name))
+		case t.Name.Local == "params":
+			params, f = d.params()
+		case t.Name.Local == "fault":
+			peer, f = d.faultBody()
+		default:
+			return badRequestf("unexpected <%s> in <methodResponse>", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return Value{}, nil, badRequestf("text directly inside <methodResponse>")
-			}
-		case xml.StartElement:
-			switch {
-			case have:
-				return Value{}, nil, badRequestf("a <methodResponse> holds one <params> or one <fault>, found <%s> after it", quoteName(t.Name))
-			case t.Name.Local == "params":
-				params, f = d.params()
-			case t.Name.Local == "fault":
-				peer, f = d.faultBody()
-			default:
-				return Value{}, nil, badRequestf("unexpected <%s> in <methodResponse>", quoteName(t.Name))
-			}
-			if f != nil {
-				return Value{}, nil, f
-			}
-			have = true
-		case xml.EndElement:
-			done = true
-		}
+		have = true
+		return f
+	})
+	if f != nil {
+		return Value{}, nil, f
 	}
 	if !have {
 		return Value{}, nil, badRequestf("a <methodResponse> with neither <params> nor <fault>")
@@ -432,40 +407,29 @@ func (d *decoder) response() (Value, *Fault, *Fault) {
 func (d *decoder) faultBody() (*Fault, *Fault) {
 	var v Value
 	have := false
-	for {
-		tok, f := d.next()
-		if f != nil {
-			return nil, f
+	f := d.elements("fault", func(t xml.StartElement) (f *Fault) {
+		switch {
+		case have:
+			return badRequestf("a <fault> holds one value, found a second <%s>", quoteName(t.Name))
+		case t.Name.Local == "value":
+			v, f = d.value(0)
+		case t.Name.Local == "struct":
+			if f = d.countValue(); f == nil {
+				v, f = d.structValue(1)
+			}
+		default:
+			return badRequestf("unexpected <%s> in <fault>", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return nil, badRequestf("text directly inside <fault>")
-			}
-		case xml.StartElement:
-			switch {
-			case have:
-				return nil, badRequestf("a <fault> holds one value, found a second <%s>", quoteName(t.Name))
-			case t.Name.Local == "value":
-				v, f = d.value(0)
-			case t.Name.Local == "struct":
-				if f = d.countValue(); f == nil {
-					v, f = d.structValue(1)
-				}
-			default:
-				return nil, badRequestf("unexpected <%s> in <fault>", quoteName(t.Name))
-			}
-			if f != nil {
-				return nil, f
-			}
-			have = true
-		case xml.EndElement:
-			if !have {
-				return nil, badRequestf("an empty <fault>")
-			}
-			return faultFromValue(v)
-		}
+		have = true
+		return f
+	})
+	if f != nil {
+		return nil, f
 	}
+	if !have {
+		return nil, badRequestf("an empty <fault>")
+	}
+	return faultFromValue(v)
 }
 
 // faultFromValue reads a peer's fault struct leniently.

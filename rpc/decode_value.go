@@ -135,37 +135,28 @@ func (d *decoder) structValue(depth int) (Value, *Fault) {
 	base := len(d.members)
 	var index map[string]int
 	count := 0
-	for {
-		tok, f := d.next()
-		if f != nil {
-			return Value{}, f
+	f := d.elements("struct", func(t xml.StartElement) *Fault {
+		if t.Name.Local != "member" {
+			return badRequestf("unexpected <%s> in <struct> (expected <member>)", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return Value{}, badRequestf("text directly inside <struct>")
-			}
-		case xml.StartElement:
-			if t.Name.Local != "member" {
-				return Value{}, badRequestf("unexpected <%s> in <struct> (expected <member>)", quoteName(t.Name))
-			}
-			count++
-			if count > d.lim.MaxContainerItems {
-				return Value{}, overLimitf("more than %d members in one struct", d.lim.MaxContainerItems)
-			}
-			m, f := d.member(depth)
-			if f != nil {
-				return Value{}, f
-			}
+		count++
+		if count > d.lim.MaxContainerItems {
+			return overLimitf("more than %d members in one struct", d.lim.MaxContainerItems)
+		}
+		m, f := d.member(depth)
+		if f == nil {
 			index = d.addMember(base, index, m)
-		case xml.EndElement:
-			members := make([]Member, len(d.members)-base)
-			copy(members, d.members[base:])
-			clear(d.members[base:])
-			d.members = d.members[:base]
-			return Value{Kind: KindStruct, Members: members}, nil
 		}
+		return f
+	})
+	if f != nil {
+		return Value{}, f
 	}
+	members := make([]Member, len(d.members)-base)
+	copy(members, d.members[base:])
+	clear(d.members[base:])
+	d.members = d.members[:base]
+	return Value{Kind: KindStruct, Members: members}, nil
 }
 
 // addMember adds m to the struct open at d.members[base:], or replaces the
@@ -202,46 +193,35 @@ func (d *decoder) addMember(base int, index map[string]int, m Member) map[string
 func (d *decoder) member(depth int) (Member, *Fault) {
 	var m Member
 	haveName, haveValue := false, false
-	for {
-		tok, f := d.next()
-		if f != nil {
-			return Member{}, f
+	f := d.elements("member", func(t xml.StartElement) (f *Fault) {
+		switch {
+		case t.Name.Local == "name" && !haveName:
+			text, f := d.scalarText("name", d.lim.MaxNameBytes+1)
+			if f != nil {
+				return f
+			}
+			if len(text) > d.lim.MaxNameBytes {
+				return overLimitf("a member name longer than %d bytes", d.lim.MaxNameBytes)
+			}
+			m.Name = string(text)
+			haveName = true
+		case t.Name.Local == "value" && haveName && !haveValue:
+			m.Value, f = d.value(depth)
+			haveValue = true
+		default:
+			f = badRequestf("a <member> holds one <name> then one <value>, found <%s>", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return Member{}, badRequestf("text directly inside <member>")
-			}
-		case xml.StartElement:
-			switch {
-			case t.Name.Local == "name" && !haveName:
-				text, f := d.scalarText("name", d.lim.MaxNameBytes+1)
-				if f != nil {
-					return Member{}, f
-				}
-				if len(text) > d.lim.MaxNameBytes {
-					return Member{}, overLimitf("a member name longer than %d bytes", d.lim.MaxNameBytes)
-				}
-				m.Name = string(text)
-				haveName = true
-			case t.Name.Local == "value" && haveName && !haveValue:
-				if m.Value, f = d.value(depth); f != nil {
-					return Member{}, f
-				}
-				haveValue = true
-			default:
-				return Member{}, badRequestf("a <member> holds one <name> then one <value>, found <%s>", quoteName(t.Name))
-			}
-		case xml.EndElement:
-			if !haveName {
-				return Member{}, badRequestf("a <member> without a <name>")
-			}
-			if !haveValue {
-				return Member{}, badRequestf("a <member> without a <value>")
-			}
-			return m, nil
-		}
+		return f
+	})
+	switch {
+	case f != nil:
+		return Member{}, f
+	case !haveName:
+		return Member{}, badRequestf("a <member> without a <name>")
+	case !haveValue:
+		return Member{}, badRequestf("a <member> without a <value>")
 	}
+	return m, nil
 }
 
 // arrayValue reads an <array>, which must hold exactly one <data>.
@@ -251,64 +231,45 @@ func (d *decoder) arrayValue(depth int) (Value, *Fault) {
 	}
 	var items []Value
 	haveData := false
-	for {
-		tok, f := d.next()
-		if f != nil {
-			return Value{}, f
+	f := d.elements("array", func(t xml.StartElement) (f *Fault) {
+		if t.Name.Local != "data" || haveData {
+			return badRequestf("an <array> holds exactly one <data>, found <%s>", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return Value{}, badRequestf("text directly inside <array>")
-			}
-		case xml.StartElement:
-			if t.Name.Local != "data" || haveData {
-				return Value{}, badRequestf("an <array> holds exactly one <data>, found <%s>", quoteName(t.Name))
-			}
-			if items, f = d.arrayData(depth); f != nil {
-				return Value{}, f
-			}
-			haveData = true
-		case xml.EndElement:
-			if !haveData {
-				return Value{}, badRequestf("an <array> without <data>")
-			}
-			return Value{Kind: KindArray, Array: items}, nil
-		}
+		haveData = true
+		items, f = d.arrayData(depth)
+		return f
+	})
+	switch {
+	case f != nil:
+		return Value{}, f
+	case !haveData:
+		return Value{}, badRequestf("an <array> without <data>")
 	}
+	return Value{Kind: KindArray, Array: items}, nil
 }
 
 // arrayData reads the <value>s of a <data>, collecting them on d.items.
 func (d *decoder) arrayData(depth int) ([]Value, *Fault) {
 	base := len(d.items)
-	for {
-		tok, f := d.next()
-		if f != nil {
-			return nil, f
+	f := d.elements("data", func(t xml.StartElement) *Fault {
+		if t.Name.Local != "value" {
+			return badRequestf("unexpected <%s> in <data> (expected <value>)", quoteName(t.Name))
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return nil, badRequestf("text directly inside <data>")
-			}
-		case xml.StartElement:
-			if t.Name.Local != "value" {
-				return nil, badRequestf("unexpected <%s> in <data> (expected <value>)", quoteName(t.Name))
-			}
-			if len(d.items)-base >= d.lim.MaxContainerItems {
-				return nil, overLimitf("more than %d items in one array", d.lim.MaxContainerItems)
-			}
-			v, f := d.value(depth)
-			if f != nil {
-				return nil, f
-			}
+		if len(d.items)-base >= d.lim.MaxContainerItems {
+			return overLimitf("more than %d items in one array", d.lim.MaxContainerItems)
+		}
+		v, f := d.value(depth)
+		if f == nil {
 			d.items = append(d.items, v)
-		case xml.EndElement:
-			items := make([]Value, len(d.items)-base)
-			copy(items, d.items[base:])
-			clear(d.items[base:])
-			d.items = d.items[:base]
-			return items, nil
 		}
+		return f
+	})
+	if f != nil {
+		return nil, f
 	}
+	items := make([]Value, len(d.items)-base)
+	copy(items, d.items[base:])
+	clear(d.items[base:])
+	d.items = d.items[:base]
+	return items, nil
 }
