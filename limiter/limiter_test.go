@@ -440,3 +440,51 @@ func TestIdleSendersAreForgotten(t *testing.T) {
 		t.Errorf("%d idle senders remembered", n)
 	}
 }
+
+// A target removed and added twice while its first pump is still inside
+// Deliver: the third pump must not call Deliver before the first has
+// returned, even though the second was removed before it ever ran.
+func TestReAddedTargetWaitsForEveryEarlierPump(t *testing.T) {
+	cfg := DefaultConfig()
+	inFirst := make(chan struct{})
+	release := make(chan struct{})
+	var mu sync.Mutex
+	active, calls := 0, 0
+	deliver := func(ctx context.Context, target string, m Message) error {
+		mu.Lock()
+		active++
+		calls++
+		call := calls
+		overlap := active > 1
+		mu.Unlock()
+		defer func() { mu.Lock(); active--; mu.Unlock() }()
+		if overlap {
+			t.Errorf("call %d overlaps another Deliver for %s", call, target)
+		}
+		if call == 1 {
+			close(inFirst)
+			<-ctx.Done()
+			<-release // a Deliver slow to notice its cancellation
+		}
+		return nil
+	}
+	l := start(t, cfg, deliver)
+	l.AddTarget("x")
+	if _, err := l.Submit(Message{Sender: "s", Payload: 1}); err != nil {
+		t.Fatal(err)
+	}
+	<-inFirst
+	l.RemoveTarget("x") // first pump: cancelled, still in Deliver
+	l.AddTarget("x")    // second pump: waits for the first
+	l.RemoveTarget("x") // second pump: cancelled while waiting
+	l.AddTarget("x")    // third pump: must wait for the first too
+	if _, err := l.Submit(Message{Sender: "s", Payload: 2}); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	eventually(t, "the third pump delivers", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return calls == 2
+	})
+}

@@ -13,9 +13,13 @@ func (l *Limiter) pump(ctx context.Context, t *target) {
 	defer l.wg.Done()
 	defer l.pumpExited(t)
 	if t.prev != nil {
-		select {
-		case <-t.prev.exited:
-		case <-ctx.Done():
+		// Wait for the previous pump of this id even if this one is removed
+		// meanwhile: a later pump of the id waits for this one's exit, so
+		// that exit must not come before the previous one's, or the later
+		// pump and the previous one could be in Deliver at once. The wait is
+		// short: the previous pump's context is already cancelled.
+		<-t.prev.exited
+		if ctx.Err() != nil {
 			return
 		}
 	}
