@@ -98,6 +98,7 @@ func NewServer(cfg ServerConfig) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	cfg.Limits = cfg.Limits.orDefaults() // the body cap too, not only the decoder's
 	s := &Server{cfg: cfg, log: cfg.Logger, byName: map[string]*Method{}}
 	s.bufs.New = func() any { return new(exchange) }
 	s.registerIntrospection()

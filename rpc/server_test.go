@@ -494,3 +494,22 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
+
+func TestZeroConfigServerTakesTheDefaultLimits(t *testing.T) {
+	s := NewServer(ServerConfig{})
+	if err := s.Register(Method{Names: []string{"echo"}, Handler: func(_ context.Context, p []Value) (Value, error) { return p[0], nil }}); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: s}
+	go srv.Serve(ln)
+	defer srv.Close()
+	status, _, body := post(t, "http://"+ln.Addr().String()+"/", callBody("echo", param("<int>3</int>")), nil)
+	v, f := decodeReply(t, status, body)
+	if f != nil || v.Int != 3 {
+		t.Fatalf("got %+v %v", v, f)
+	}
+}
