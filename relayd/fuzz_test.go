@@ -3,7 +3,6 @@ package relayd
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"relayd/internal/rawhttp"
 	"relayd/rpc"
 )
 
@@ -93,49 +93,6 @@ func fuzzRelayCall(tb testing.TB, method string, params ...rpc.Value) []byte {
 	return body
 }
 
-// fuzzRelayRequest writes a raw HTTP/1.1 request, adding a Content-Length
-// that matches body unless headers already frame it.
-func fuzzRelayRequest(method, target string, headers []string, body []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:8002\r\n")
-	framed := false
-	for _, h := range headers {
-		lower := strings.ToLower(h)
-		if strings.HasPrefix(lower, "content-length:") || strings.HasPrefix(lower, "transfer-encoding:") {
-			framed = true
-		}
-		b.WriteString(h + "\r\n")
-	}
-	if !framed && (len(body) > 0 || method == http.MethodPost) {
-		b.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
-	}
-	b.WriteString("\r\n")
-	b.Write(body)
-	return b.Bytes()
-}
-
-func fuzzRelayGzip(body []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(body)
-	zw.Close()
-	return buf.Bytes()
-}
-
-// fuzzRelayChunked encodes body in chunks of at most n bytes.
-func fuzzRelayChunked(body []byte, n int) []byte {
-	var b bytes.Buffer
-	for len(body) > 0 {
-		c := body[:min(n, len(body))]
-		body = body[len(c):]
-		b.WriteString(strconv.FormatInt(int64(len(c)), 16) + "\r\n")
-		b.Write(c)
-		b.WriteString("\r\n")
-	}
-	b.WriteString("0\r\n\r\n")
-	return b.Bytes()
-}
-
 // fuzzRelayPythonRegister is relay.register as Python's xmlrpc.client
 // writes it.
 const fuzzRelayPythonRegister = `<?xml version='1.0'?>
@@ -171,12 +128,12 @@ const fuzzRelayPythonRegister = `<?xml version='1.0'?>
 func fuzzRelaySeeds(tb testing.TB) [][]byte {
 	hostID := func(id string) rpc.Value { return rpc.Struct(rpc.Member{Name: "host_id", Value: rpc.String(id)}) }
 	python := func(body []byte) []byte {
-		return fuzzRelayRequest(http.MethodPost, "/RPC2", []string{
+		return rawhttp.Request(http.MethodPost, "/RPC2", []string{
 			"Accept-Encoding: gzip", "Content-Type: text/xml", "User-Agent: Python-xmlrpc/3.11",
 		}, body)
 	}
 	post := func(headers []string, body []byte) []byte {
-		return fuzzRelayRequest(http.MethodPost, "/", headers, body)
+		return rawhttp.Request(http.MethodPost, "/", headers, body)
 	}
 	relayMsg := fuzzRelayCall(tb, "relay.relay", rpc.Struct(
 		rpc.Member{Name: "host_id", Value: rpc.String(fuzzRelayPeerSat)},
@@ -209,22 +166,22 @@ func fuzzRelaySeeds(tb testing.TB) [][]byte {
 		python(fuzzRelayCall(tb, "system.methodHelp", rpc.String("relay.register"))),
 		python(fuzzRelayCall(tb, "system.methodSignature", rpc.String("relay.relay"))),
 		python(multicall),
-		post([]string{"Content-Encoding: gzip", "Content-Type: text/xml"}, fuzzRelayGzip(relayMsg)),
+		post([]string{"Content-Encoding: gzip", "Content-Type: text/xml"}, rawhttp.Gzip(relayMsg)),
 		post([]string{"Content-Encoding: gzip"}, []byte("\x1f\x8b\x08\x00garbage")),
 		post([]string{"Content-Encoding: br"}, relayMsg),
 		post([]string{"Content-Length: 2000000000"}, relayMsg),
-		post([]string{"Transfer-Encoding: chunked"}, fuzzRelayChunked(relayMsg, 23)),
-		post([]string{"Transfer-Encoding: chunked", "Content-Encoding: gzip"}, fuzzRelayChunked(fuzzRelayGzip(relayMsg), 11)),
+		post([]string{"Transfer-Encoding: chunked"}, rawhttp.Chunked(relayMsg, 23)),
+		post([]string{"Transfer-Encoding: chunked", "Content-Encoding: gzip"}, rawhttp.Chunked(rawhttp.Gzip(relayMsg), 11)),
 		post(nil, []byte("<methodCall><methodName>relay.relay</methodName><params><param><value><struct><member><name>host_id</name><value>"+fuzzRelayPeerSat+"</value></member><member><name>data</name><value><base64>aGk=</base64></value></member></struct></value></param></params></methodCall>")),
-		fuzzRelayRequest(http.MethodGet, "/", nil, nil),
-		fuzzRelayRequest(http.MethodGet, "/satellites", nil, nil),
-		fuzzRelayRequest(http.MethodGet, "/methods", nil, nil),
-		fuzzRelayRequest(http.MethodGet, "/healthz", nil, nil),
-		fuzzRelayRequest(http.MethodGet, "/nosuch", nil, nil),
-		fuzzRelayRequest(http.MethodHead, "/satellites", nil, nil),
-		fuzzRelayRequest(http.MethodGet, "//satellites", nil, nil),
-		fuzzRelayRequest(http.MethodGet, "/a/../methods?x=1", nil, nil),
-		fuzzRelayRequest(http.MethodDelete, "/", nil, nil),
+		rawhttp.Request(http.MethodGet, "/", nil, nil),
+		rawhttp.Request(http.MethodGet, "/satellites", nil, nil),
+		rawhttp.Request(http.MethodGet, "/methods", nil, nil),
+		rawhttp.Request(http.MethodGet, "/healthz", nil, nil),
+		rawhttp.Request(http.MethodGet, "/nosuch", nil, nil),
+		rawhttp.Request(http.MethodHead, "/satellites", nil, nil),
+		rawhttp.Request(http.MethodGet, "//satellites", nil, nil),
+		rawhttp.Request(http.MethodGet, "/a/../methods?x=1", nil, nil),
+		rawhttp.Request(http.MethodDelete, "/", nil, nil),
 	}
 }
 

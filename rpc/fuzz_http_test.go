@@ -3,15 +3,15 @@ package rpc
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"testing"
+
+	"relayd/internal/rawhttp"
 )
 
 // FuzzServeHTTP feeds whole HTTP requests (request line, headers, body) to
@@ -68,53 +68,11 @@ func fuzzHTTPServer(tb testing.TB) *Server {
 	return s
 }
 
-// fuzzHTTPRequest writes a raw HTTP/1.1 request. A Content-Length that
-// matches body is added unless headers already set the length or the
-// transfer encoding.
-func fuzzHTTPRequest(method, target string, headers []string, body []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:8002\r\n")
-	framed := false
-	for _, h := range headers {
-		lower := strings.ToLower(h)
-		if strings.HasPrefix(lower, "content-length:") || strings.HasPrefix(lower, "transfer-encoding:") {
-			framed = true
-		}
-		b.WriteString(h + "\r\n")
-	}
-	if !framed && (len(body) > 0 || method == http.MethodPost) {
-		b.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
-	}
-	b.WriteString("\r\n")
-	b.Write(body)
-	return b.Bytes()
-}
-
 // fuzzHTTPPython is how Python's xmlrpc.client frames a call.
 func fuzzHTTPPython(body string) []byte {
-	return fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{
+	return rawhttp.Request(http.MethodPost, "/RPC2", []string{
 		"Accept-Encoding: gzip", "Content-Type: text/xml", "User-Agent: Python-xmlrpc/3.11",
 	}, []byte(body))
-}
-
-func fuzzHTTPGzip(body string) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write([]byte(body))
-	zw.Close()
-	return buf.Bytes()
-}
-
-// fuzzHTTPChunked encodes body in chunks of at most n bytes.
-func fuzzHTTPChunked(body string, n int) []byte {
-	var b bytes.Buffer
-	for len(body) > 0 {
-		c := body[:min(n, len(body))]
-		body = body[len(c):]
-		b.WriteString(strconv.FormatInt(int64(len(c)), 16) + "\r\n" + c + "\r\n")
-	}
-	b.WriteString("0\r\n\r\n")
-	return b.Bytes()
 }
 
 func fuzzHTTPSeeds() [][]byte {
@@ -132,24 +90,24 @@ func fuzzHTTPSeeds() [][]byte {
 		fuzzHTTPPython(multicall),
 		fuzzHTTPPython(string(callBody("nosuch", ""))),
 		// Go's net/http client, as kolo/xmlrpc uses it.
-		fuzzHTTPRequest(http.MethodPost, "/", []string{"User-Agent: Go-http-client/1.1", "Content-Type: text/xml", "Accept-Encoding: gzip"}, []byte(echo)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Encoding: gzip", "Content-Type: text/xml"}, fuzzHTTPGzip(echo)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Encoding: x-gzip"}, fuzzHTTPGzip(codecPythonCapture)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Encoding: gzip"}, []byte("\x1f\x8bnot gzip at all")),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Encoding: deflate"}, []byte(echo)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Length: 2000000000"}, []byte(echo)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Length: 1048577"}, []byte(echo)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Length: " + strconv.Itoa(len(echo)+10)}, []byte(echo)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Transfer-Encoding: chunked"}, fuzzHTTPChunked(echo, 17)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Transfer-Encoding: chunked", "Content-Encoding: gzip"}, fuzzHTTPChunked(string(fuzzHTTPGzip(echo)), 9)),
-		fuzzHTTPRequest(http.MethodPost, "/RPC2", nil, nil),
-		fuzzHTTPRequest(http.MethodGet, "/", nil, nil),
-		fuzzHTTPRequest(http.MethodHead, "/RPC2", nil, nil),
-		fuzzHTTPRequest(http.MethodPut, "/RPC2", []string{"Content-Type: text/xml"}, []byte(echo)),
-		fuzzHTTPRequest(http.MethodOptions, "*", nil, nil),
+		rawhttp.Request(http.MethodPost, "/", []string{"User-Agent: Go-http-client/1.1", "Content-Type: text/xml", "Accept-Encoding: gzip"}, []byte(echo)),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Encoding: gzip", "Content-Type: text/xml"}, rawhttp.Gzip([]byte(echo))),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Encoding: x-gzip"}, rawhttp.Gzip([]byte(codecPythonCapture))),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Encoding: gzip"}, []byte("\x1f\x8bnot gzip at all")),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Encoding: deflate"}, []byte(echo)),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Length: 2000000000"}, []byte(echo)),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Length: 1048577"}, []byte(echo)),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Length: " + strconv.Itoa(len(echo)+10)}, []byte(echo)),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Transfer-Encoding: chunked"}, rawhttp.Chunked([]byte(echo), 17)),
+		rawhttp.Request(http.MethodPost, "/RPC2", []string{"Transfer-Encoding: chunked", "Content-Encoding: gzip"}, rawhttp.Chunked(rawhttp.Gzip([]byte(echo)), 9)),
+		rawhttp.Request(http.MethodPost, "/RPC2", nil, nil),
+		rawhttp.Request(http.MethodGet, "/", nil, nil),
+		rawhttp.Request(http.MethodHead, "/RPC2", nil, nil),
+		rawhttp.Request(http.MethodPut, "/RPC2", []string{"Content-Type: text/xml"}, []byte(echo)),
+		rawhttp.Request(http.MethodOptions, "*", nil, nil),
 	}
 	for _, body := range codecSeedBodies() {
-		seeds = append(seeds, fuzzHTTPRequest(http.MethodPost, "/RPC2", []string{"Content-Type: text/xml"}, []byte(body)))
+		seeds = append(seeds, rawhttp.Request(http.MethodPost, "/RPC2", []string{"Content-Type: text/xml"}, []byte(body)))
 	}
 	return seeds
 }
