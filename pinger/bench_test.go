@@ -210,13 +210,5 @@ func (c *benchClock) set(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = now
-	pending := c.timers[:0]
-	for _, tm := range c.timers {
-		if tm.at.After(now) {
-			pending = append(pending, tm)
-		} else {
-			tm.ch <- now
-		}
-	}
-	c.timers = pending
+	c.timers = fireDue(c.timers, now)
 }

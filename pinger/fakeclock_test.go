@@ -54,15 +54,7 @@ func (c *fakeClock) set(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = now
-	pending := c.timers[:0]
-	for _, tm := range c.timers {
-		if tm.at.After(now) {
-			pending = append(pending, tm)
-		} else {
-			tm.ch <- now
-		}
-	}
-	c.timers = pending
+	c.timers = fireDue(c.timers, now)
 }
 
 // waitTimer waits until a timer for exactly at is pending.
@@ -92,4 +84,17 @@ func (c *fakeClock) advanceTo(t *testing.T, at time.Time) {
 	t.Helper()
 	c.waitTimer(t, at)
 	c.set(at)
+}
+
+// fireDue fires every timer due by now and returns the ones still pending.
+func fireDue(timers []fakeTimer, now time.Time) []fakeTimer {
+	pending := timers[:0]
+	for _, tm := range timers {
+		if tm.at.After(now) {
+			pending = append(pending, tm)
+		} else {
+			tm.ch <- now
+		}
+	}
+	return pending
 }
