@@ -1,11 +1,14 @@
 package rpc
 
-// The decoder: XML-RPC documents in, Values out, on encoding/xml's
-// Decoder.Token in Strict mode with no Entity map. It adds what encoding/xml
-// lacks (notes/xmlrpc-interop-and-security.md, sections 1, 6 and 7): limits
-// checked while tokenising, a single root with nothing but whitespace,
-// comments and processing instructions around it, no DOCTYPE, text split by
-// CDATA or comments joined again in linear time, ISO-8859-1 and US-ASCII.
+// The decoder: XML-RPC documents in, Values out. Its reference tokenizer is
+// encoding/xml's Decoder.Token in Strict mode with no Entity map (lex_xml.go);
+// a hand-written lexer for the plain documents real peers send (lex_fast.go)
+// runs first and hands anything else to it. The decoder adds what
+// encoding/xml lacks (notes/xmlrpc-interop-and-security.md, sections 1, 6
+// and 7): limits checked while tokenising, a single root with nothing but
+// whitespace, comments and processing instructions around it, no DOCTYPE,
+// text split by CDATA or comments joined again in linear time, ISO-8859-1
+// and US-ASCII.
 //
 // Which fault a bad call gets: the first problem met in document order
 // decides (-32700 not well-formed, -32701 encoding, -32702 bytes invalid for
@@ -15,12 +18,9 @@ package rpc
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
-	"unicode/utf8"
+	"sync"
 )
 
 // Call is a decoded methodCall.
@@ -39,11 +39,11 @@ var ErrMalformedResponse = errors.New("malformed XML-RPC response")
 // the interoperability code of the problem (see the codec comment above);
 // its text is plain English and quotes input only escaped and clipped.
 func DecodeCall(body []byte, lim Limits) (Call, error) {
-	d, f := newDecoder(body, lim)
-	if f != nil {
-		return Call{}, f
-	}
-	call, f := d.call()
+	var call Call
+	f := decode(body, lim, func(d *decoder) (f *Fault) {
+		call, f = d.call()
+		return f
+	})
 	if f != nil {
 		return Call{}, f
 	}
@@ -59,11 +59,12 @@ func DecodeCall(body []byte, lim Limits) (Call, error) {
 // its <value> wrapper. Anything else wraps ErrMalformedResponse and is not
 // a *Fault, so a caller never mistakes a broken reply for the peer's fault.
 func DecodeResponse(body []byte, lim Limits) (Value, error) {
-	d, f := newDecoder(body, lim)
-	if f != nil {
-		return Value{}, malformedResponse(f)
-	}
-	v, peer, f := d.response()
+	var v Value
+	var peer *Fault
+	f := decode(body, lim, func(d *decoder) (f *Fault) {
+		v, peer, f = d.response()
+		return f
+	})
 	if f != nil {
 		return Value{}, malformedResponse(f)
 	}
@@ -77,14 +78,68 @@ func malformedResponse(f *Fault) error {
 	return fmt.Errorf("%w: %s", ErrMalformedResponse, f.String)
 }
 
-// decoder holds the state of one decode: the tokenizer, the limits and the
-// counters that enforce them, and a scratch buffer for scalar text.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// decode checks the document's size and encoding, then runs read (which
+// decodes one document and keeps what it read) over the fast lexer. If that
+// fails for any reason, read runs again over encoding/xml, whose answer is
+// final: the fast lexer declines whatever it does not handle exactly as
+// encoding/xml would, and a bad document gets the fault the full tokenizer
+// gives it, so the two paths differ only in speed (FuzzFastLexer checks this).
+func decode(body []byte, lim Limits, read func(*decoder) *Fault) *Fault {
+	lim = lim.orDefaults()
+	if int64(len(body)) > lim.MaxBodyBytes {
+		return overLimitf("document longer than %d bytes", lim.MaxBodyBytes)
+	}
+	body = bytes.TrimPrefix(body, utf8BOM)
+	if enc := sniffUnsupportedEncoding(body); enc != "" {
+		return Faultf(CodeUnsupportedEncoding, "%s documents are not supported (use UTF-8, ISO-8859-1 or US-ASCII)", enc)
+	}
+	d := decoderPool.Get().(*decoder)
+	defer d.release()
+	d.reset(&d.fast, lim)
+	d.fast.reset(body)
+	if read(d) == nil {
+		return nil
+	}
+	d.reset(newXMLLexer(body), lim)
+	return read(d)
+}
+
+// A token is what a lexer yields: an element's start or end (name is its
+// local name, without any namespace prefix) or a run of text (with
+// references replaced and line ends normalised). text is valid until the
+// next call to lex.
+type token struct {
+	kind tokenKind
+	name string
+	text []byte
+}
+
+type tokenKind uint8
+
+const (
+	tokEOF   tokenKind = iota // the end of the input
+	tokStart                  // a start tag, or an empty-element tag (then a tokEnd follows)
+	tokEnd                    // an end tag, matching its start tag
+	tokText                   // character data, CDATA sections included
+)
+
+// A lexer turns a document into element and text tokens, skipping
+// comments and processing instructions. Its faults follow the codec's
+// rules; it leaves depth and the shape of XML-RPC to the decoder.
+type lexer interface {
+	lex() (token, *Fault)
+}
+
+// decoder holds the state of one decode: the lexer, the limits and the
+// counters that enforce them, and scratch buffers, reused through
+// decoderPool.
 type decoder struct {
-	x      *xml.Decoder
+	lex    lexer
 	lim    Limits
 	depth  int    // current element depth
 	values int    // <value> elements seen so far
-	tokens int    // tokens read so far; the XML declaration must be the first
 	text   []byte // the text of the scalar being read; reused
 
 	// Open arrays and structs collect their items here, each above the
@@ -92,124 +147,78 @@ type decoder struct {
 	// allocation per container instead of append's doublings.
 	items   []Value
 	members []Member
+
+	fast fastLexer // the lexer tried first, kept here to reuse its buffers
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 
-func newDecoder(body []byte, lim Limits) (*decoder, *Fault) {
-	lim = lim.orDefaults()
-	if int64(len(body)) > lim.MaxBodyBytes {
-		return nil, overLimitf("document longer than %d bytes", lim.MaxBodyBytes)
-	}
-	body = bytes.TrimPrefix(body, utf8BOM)
-	if enc := sniffUnsupportedEncoding(body); enc != "" {
-		return nil, Faultf(CodeUnsupportedEncoding, "%s documents are not supported (use UTF-8, ISO-8859-1 or US-ASCII)", enc)
-	}
-	x := xml.NewDecoder(bytes.NewReader(body))
-	x.Strict = true
-	x.CharsetReader = charsetReader
-	return &decoder{x: x, lim: lim, text: make([]byte, 0, 64)}, nil
+// reset readies d to decode a document from lex.
+func (d *decoder) reset(lex lexer, lim Limits) {
+	d.lex, d.lim = lex, lim
+	d.depth, d.values = 0, 0
+	d.text = d.text[:0]
+	clear(d.items)
+	d.items = d.items[:0]
+	clear(d.members)
+	d.members = d.members[:0]
 }
 
-// next returns the next element or text token, skipping comments and
-// processing instructions, refusing directives, and enforcing the element
-// depth. At the end of the input, outside every element, it returns
-// (nil, nil); inside one, a fault.
-func (d *decoder) next() (xml.Token, *Fault) {
-	for {
-		tok, err := d.x.Token()
-		if err != nil {
-			if err == io.EOF {
-				if d.depth > 0 {
-					return nil, notWellFormedf("the document ends too early")
-				}
-				return nil, nil
-			}
-			return nil, xmlFault(err)
-		}
-		d.tokens++
-		// Return tok itself, not the concrete t: boxing t again would
-		// allocate once more per token.
-		switch t := tok.(type) {
-		case xml.StartElement:
-			d.depth++
-			if d.depth > d.lim.MaxElementDepth {
-				return nil, overLimitf("elements nested more than %d deep", d.lim.MaxElementDepth)
-			}
-			return tok, nil
-		case xml.EndElement:
-			d.depth--
-			return tok, nil
-		case xml.CharData:
-			return tok, nil
-		case xml.Comment:
-			if f := checkSkippedText(t); f != nil {
-				return nil, f
-			}
-		case xml.ProcInst:
-			if strings.EqualFold(t.Target, "xml") && d.tokens > 1 {
-				return nil, notWellFormedf("the XML declaration is not at the start of the document")
-			}
-			if f := checkSkippedText(t.Inst); f != nil {
-				return nil, f
-			}
-		case xml.Directive:
-			return nil, notWellFormedf("DOCTYPE and other <!...> declarations are not allowed")
-		}
+// decoderKeepMax is the largest scratch buffer, in elements, that goes back
+// to the pool; a decoder that read a huge document is left to the GC.
+const decoderKeepMax = 64 << 10
+
+// release puts d back in the pool, keeping no reference into the document
+// or the values it built.
+func (d *decoder) release() {
+	if cap(d.text) > decoderKeepMax || cap(d.items) > decoderKeepMax || cap(d.members) > decoderKeepMax || !d.fast.keep() {
+		return
 	}
+	d.reset(nil, Limits{})
+	d.fast.reset(nil)
+	decoderPool.Put(d)
 }
 
-// checkSkippedText holds comments and processing instructions, which
-// encoding/xml does not check, to the rules for text.
-func checkSkippedText(b []byte) *Fault {
-	if !utf8.Valid(b) {
-		return Faultf(CodeInvalidCharacter, "invalid UTF-8 in a comment or processing instruction")
+// next returns the next element or text token and enforces the element
+// depth. At the end of the input, outside every element, it returns a
+// tokEOF token; inside one, a fault.
+func (d *decoder) next() (token, *Fault) {
+	t, f := d.lex.lex()
+	if f != nil {
+		return token{}, f
 	}
-	if p := xmlTextProblem(string(b)); p != "" {
-		return notWellFormedf("%s in a comment or processing instruction", p)
-	}
-	return nil
-}
-
-// xmlFault maps an encoding/xml error to its fault.
-func xmlFault(err error) *Fault {
-	switch {
-	case errors.Is(err, errUnsupportedCharset):
-		return Faultf(CodeUnsupportedEncoding, "the declared encoding is not supported (use UTF-8, ISO-8859-1 or US-ASCII)")
-	case errors.Is(err, errNotASCII):
-		return Faultf(CodeInvalidCharacter, "a byte above 0x7F in a document declared US-ASCII")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return notWellFormedf("the document ends too early")
-	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		if se.Msg == "invalid UTF-8" {
-			return Faultf(CodeInvalidCharacter, "invalid UTF-8 at line %d", se.Line)
+	switch t.kind {
+	case tokStart:
+		d.depth++
+		if d.depth > d.lim.MaxElementDepth {
+			return token{}, overLimitf("elements nested more than %d deep", d.lim.MaxElementDepth)
 		}
-		if name, ok := strings.CutPrefix(se.Msg, "invalid XML name: "); ok && !utf8.ValidString(name) {
-			return Faultf(CodeInvalidCharacter, "invalid UTF-8 in a name at line %d", se.Line)
+	case tokEnd:
+		d.depth--
+	case tokEOF:
+		if d.depth > 0 {
+			return token{}, notWellFormedf("the document ends too early")
 		}
-		return notWellFormedf("line %d: %s", se.Line, quoteInput(se.Msg))
 	}
-	return notWellFormedf("%s", quoteInput(strings.TrimPrefix(err.Error(), "xml: ")))
+	return t, nil
 }
 
 // root reads up to the root element, allowing only whitespace, comments and
 // processing instructions before it.
-func (d *decoder) root() (xml.StartElement, *Fault) {
+func (d *decoder) root() (token, *Fault) {
 	for {
-		tok, f := d.next()
+		t, f := d.next()
 		if f != nil {
-			return xml.StartElement{}, f
+			return token{}, f
 		}
-		switch t := tok.(type) {
-		case nil:
-			return xml.StartElement{}, notWellFormedf("the document has no root element")
-		case xml.CharData:
-			if !isXMLSpace(t) {
-				return xml.StartElement{}, notWellFormedf("text before the root element")
+		switch t.kind {
+		case tokEOF:
+			return token{}, notWellFormedf("the document has no root element")
+		case tokText:
+			if !isXMLSpace(t.text) {
+				return token{}, notWellFormedf("text before the root element")
 			}
-		case xml.StartElement:
+		case tokStart:
 			return t, nil
 		}
 	}
@@ -220,19 +229,19 @@ func (d *decoder) root() (xml.StartElement, *Fault) {
 // or trailing text.
 func (d *decoder) epilogue() *Fault {
 	for {
-		tok, f := d.next()
+		t, f := d.next()
 		if f != nil {
 			return f
 		}
-		switch t := tok.(type) {
-		case nil:
+		switch t.kind {
+		case tokEOF:
 			return nil
-		case xml.CharData:
-			if !isXMLSpace(t) {
+		case tokText:
+			if !isXMLSpace(t.text) {
 				return notWellFormedf("text after the root element")
 			}
-		case xml.StartElement:
-			return notWellFormedf("a second root element <%s>", quoteName(t.Name))
+		case tokStart:
+			return notWellFormedf("a second root element <%s>", quoteName(t.name))
 		}
 	}
 }
@@ -243,22 +252,22 @@ func (d *decoder) epilogue() *Fault {
 // walk ends at parent's end tag (encoding/xml has checked that they match).
 // Every container of XML-RPC (methodCall, params, param, struct, member,
 // array, data, fault) is read this way.
-func (d *decoder) elements(parent string, child func(xml.StartElement) *Fault) *Fault {
+func (d *decoder) elements(parent string, child func(token) *Fault) *Fault {
 	for {
-		tok, f := d.next()
+		t, f := d.next()
 		if f != nil {
 			return f
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
+		switch t.kind {
+		case tokText:
+			if !isXMLSpace(t.text) {
 				return badRequestf("text directly inside <%s>", parent)
 			}
-		case xml.StartElement:
+		case tokStart:
 			if f := child(t); f != nil {
 				return f
 			}
-		case xml.EndElement:
+		case tokEnd:
 			return nil
 		}
 	}
@@ -270,22 +279,22 @@ func (d *decoder) call() (Call, *Fault) {
 	if f != nil {
 		return Call{}, f
 	}
-	if root.Name.Local != "methodCall" {
-		return Call{}, badRequestf("the root element is <%s>, not <methodCall>", quoteName(root.Name))
+	if root.name != "methodCall" {
+		return Call{}, badRequestf("the root element is <%s>, not <methodCall>", quoteName(root.name))
 	}
 	var call Call
 	var nameFault *Fault // reported only if nothing else is wrong
 	haveName, haveParams := false, false
-	f = d.elements("methodCall", func(t xml.StartElement) (f *Fault) {
+	f = d.elements("methodCall", func(t token) (f *Fault) {
 		switch {
-		case t.Name.Local == "methodName" && !haveName && !haveParams:
+		case t.name == "methodName" && !haveName && !haveParams:
 			haveName = true
 			call.Method, nameFault, f = d.methodName()
-		case t.Name.Local == "params" && haveName && !haveParams:
+		case t.name == "params" && haveName && !haveParams:
 			haveParams = true
 			call.Params, f = d.params()
 		default:
-			f = badRequestf("unexpected <%s> in <methodCall> (expected <methodName>, then optionally <params>)", quoteName(t.Name))
+			f = badRequestf("unexpected <%s> in <methodCall> (expected <methodName>, then optionally <params>)", quoteName(t.name))
 		}
 		return f
 	})
@@ -325,9 +334,9 @@ func (d *decoder) methodName() (name string, nameFault, f *Fault) {
 // params reads the <param>s of <params> (a call's or a reply's).
 func (d *decoder) params() ([]Value, *Fault) {
 	var out []Value
-	f := d.elements("params", func(t xml.StartElement) *Fault {
-		if t.Name.Local != "param" {
-			return badRequestf("unexpected <%s> in <params> (expected <param>)", quoteName(t.Name))
+	f := d.elements("params", func(t token) *Fault {
+		if t.name != "param" {
+			return badRequestf("unexpected <%s> in <params> (expected <param>)", quoteName(t.name))
 		}
 		if len(out) >= d.lim.MaxParams {
 			return overLimitf("more than %d params", d.lim.MaxParams)
@@ -343,9 +352,9 @@ func (d *decoder) params() ([]Value, *Fault) {
 func (d *decoder) param() (Value, *Fault) {
 	var v Value
 	have := false
-	f := d.elements("param", func(t xml.StartElement) (f *Fault) {
-		if t.Name.Local != "value" || have {
-			return badRequestf("a <param> holds exactly one <value>, found <%s>", quoteName(t.Name))
+	f := d.elements("param", func(t token) (f *Fault) {
+		if t.name != "value" || have {
+			return badRequestf("a <param> holds exactly one <value>, found <%s>", quoteName(t.name))
 		}
 		have = true
 		v, f = d.value(0)
@@ -364,22 +373,22 @@ func (d *decoder) response() (Value, *Fault, *Fault) {
 	if f != nil {
 		return Value{}, nil, f
 	}
-	if root.Name.Local != "methodResponse" {
-		return Value{}, nil, badRequestf("the root element is <%s>, not <methodResponse>", quoteName(root.Name))
+	if root.name != "methodResponse" {
+		return Value{}, nil, badRequestf("the root element is <%s>, not <methodResponse>", quoteName(root.name))
 	}
 	var params []Value
 	var peer *Fault
 	have := false
-	f = d.elements("methodResponse", func(t xml.StartElement) (f *Fault) {
+	f = d.elements("methodResponse", func(t token) (f *Fault) {
 		switch {
 		case have:
-			return badRequestf("a <methodResponse> holds one <params> or one <fault>, found <%s> after it", quoteName(t.Name))
-		case t.Name.Local == "params":
+			return badRequestf("a <methodResponse> holds one <params> or one <fault>, found <%s> after it", quoteName(t.name))
+		case t.name == "params":
 			params, f = d.params()
-		case t.Name.Local == "fault":
+		case t.name == "fault":
 			peer, f = d.faultBody()
 		default:
-			return badRequestf("unexpected <%s> in <methodResponse>", quoteName(t.Name))
+			return badRequestf("unexpected <%s> in <methodResponse>", quoteName(t.name))
 		}
 		have = true
 		return f
@@ -407,18 +416,18 @@ func (d *decoder) response() (Value, *Fault, *Fault) {
 func (d *decoder) faultBody() (*Fault, *Fault) {
 	var v Value
 	have := false
-	f := d.elements("fault", func(t xml.StartElement) (f *Fault) {
+	f := d.elements("fault", func(t token) (f *Fault) {
 		switch {
 		case have:
-			return badRequestf("a <fault> holds one value, found a second <%s>", quoteName(t.Name))
-		case t.Name.Local == "value":
+			return badRequestf("a <fault> holds one value, found a second <%s>", quoteName(t.name))
+		case t.name == "value":
 			v, f = d.value(0)
-		case t.Name.Local == "struct":
+		case t.name == "struct":
 			if f = d.countValue(); f == nil {
 				v, f = d.structValue(1)
 			}
 		default:
-			return badRequestf("unexpected <%s> in <fault>", quoteName(t.Name))
+			return badRequestf("unexpected <%s> in <fault>", quoteName(t.name))
 		}
 		have = true
 		return f

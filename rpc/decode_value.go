@@ -1,9 +1,5 @@
 package rpc
 
-import (
-	"encoding/xml"
-)
-
 // Values: <value> and everything inside it. Each function is entered just
 // after its start tag and returns just after its end tag. Recursion goes
 // through structValue and arrayValue, which refuse to go deeper than
@@ -27,14 +23,14 @@ func (d *decoder) value(depth int) (Value, *Fault) {
 	}
 	d.text = d.text[:0]
 	for {
-		tok, f := d.next()
+		t, f := d.next()
 		if f != nil {
 			return Value{}, f
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			d.text = append(d.text, t...)
-		case xml.StartElement:
+		switch t.kind {
+		case tokText:
+			d.text = append(d.text, t.text...)
+		case tokStart:
 			if !isXMLSpace(d.text) {
 				return Value{}, badRequestf("a <value> holds both text and an element")
 			}
@@ -43,7 +39,7 @@ func (d *decoder) value(depth int) (Value, *Fault) {
 				return Value{}, f
 			}
 			return v, d.valueEnd()
-		case xml.EndElement:
+		case tokEnd:
 			return String(string(d.text)), nil
 		}
 	}
@@ -53,18 +49,18 @@ func (d *decoder) value(depth int) (Value, *Fault) {
 // then </value>.
 func (d *decoder) valueEnd() *Fault {
 	for {
-		tok, f := d.next()
+		t, f := d.next()
 		if f != nil {
 			return f
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if !isXMLSpace(t) {
+		switch t.kind {
+		case tokText:
+			if !isXMLSpace(t.text) {
 				return badRequestf("a <value> holds both an element and text")
 			}
-		case xml.StartElement:
-			return badRequestf("a <value> holds more than one element (a second <%s>)", quoteName(t.Name))
-		case xml.EndElement:
+		case tokStart:
+			return badRequestf("a <value> holds more than one element (a second <%s>)", quoteName(t.name))
+		case tokEnd:
 			return nil
 		}
 	}
@@ -72,8 +68,8 @@ func (d *decoder) valueEnd() *Fault {
 
 // typed reads the typed element of a <value>, matched on its local name so
 // that prefixed Apache extensions (ex:i8, ex:nil) work.
-func (d *decoder) typed(start xml.StartElement, depth int) (Value, *Fault) {
-	tag := start.Name.Local
+func (d *decoder) typed(start token, depth int) (Value, *Fault) {
+	tag := start.name
 	switch tag {
 	case "struct":
 		return d.structValue(depth + 1)
@@ -84,7 +80,7 @@ func (d *decoder) typed(start xml.StartElement, depth int) (Value, *Fault) {
 	}
 	decode, ok := scalarDecoders[tag]
 	if !ok {
-		return Value{}, badRequestf("unknown value type <%s>", quoteName(start.Name))
+		return Value{}, badRequestf("unknown value type <%s>", quoteName(start.name))
 	}
 	text, f := d.scalarText(tag, 0)
 	if f != nil {
@@ -104,19 +100,20 @@ func (d *decoder) typed(start xml.StartElement, depth int) (Value, *Fault) {
 func (d *decoder) scalarText(tag string, max int) ([]byte, *Fault) {
 	d.text = d.text[:0]
 	for {
-		tok, f := d.next()
+		t, f := d.next()
 		if f != nil {
 			return nil, f
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if max > 0 && len(d.text)+len(t) > max {
-				t = t[:max-len(d.text)]
+		switch t.kind {
+		case tokText:
+			text := t.text
+			if max > 0 && len(d.text)+len(text) > max {
+				text = text[:max-len(d.text)]
 			}
-			d.text = append(d.text, t...)
-		case xml.StartElement:
-			return nil, badRequestf("an element <%s> inside <%s>", quoteName(t.Name), tag)
-		case xml.EndElement:
+			d.text = append(d.text, text...)
+		case tokStart:
+			return nil, badRequestf("an element <%s> inside <%s>", quoteName(t.name), tag)
+		case tokEnd:
 			return d.text, nil
 		}
 	}
@@ -135,9 +132,9 @@ func (d *decoder) structValue(depth int) (Value, *Fault) {
 	base := len(d.members)
 	var index map[string]int
 	count := 0
-	f := d.elements("struct", func(t xml.StartElement) *Fault {
-		if t.Name.Local != "member" {
-			return badRequestf("unexpected <%s> in <struct> (expected <member>)", quoteName(t.Name))
+	f := d.elements("struct", func(t token) *Fault {
+		if t.name != "member" {
+			return badRequestf("unexpected <%s> in <struct> (expected <member>)", quoteName(t.name))
 		}
 		count++
 		if count > d.lim.MaxContainerItems {
@@ -193,9 +190,9 @@ func (d *decoder) addMember(base int, index map[string]int, m Member) map[string
 func (d *decoder) member(depth int) (Member, *Fault) {
 	var m Member
 	haveName, haveValue := false, false
-	f := d.elements("member", func(t xml.StartElement) (f *Fault) {
+	f := d.elements("member", func(t token) (f *Fault) {
 		switch {
-		case t.Name.Local == "name" && !haveName:
+		case t.name == "name" && !haveName:
 			text, f := d.scalarText("name", d.lim.MaxNameBytes+1)
 			if f != nil {
 				return f
@@ -205,11 +202,11 @@ func (d *decoder) member(depth int) (Member, *Fault) {
 			}
 			m.Name = string(text)
 			haveName = true
-		case t.Name.Local == "value" && haveName && !haveValue:
+		case t.name == "value" && haveName && !haveValue:
 			m.Value, f = d.value(depth)
 			haveValue = true
 		default:
-			f = badRequestf("a <member> holds one <name> then one <value>, found <%s>", quoteName(t.Name))
+			f = badRequestf("a <member> holds one <name> then one <value>, found <%s>", quoteName(t.name))
 		}
 		return f
 	})
@@ -231,9 +228,9 @@ func (d *decoder) arrayValue(depth int) (Value, *Fault) {
 	}
 	var items []Value
 	haveData := false
-	f := d.elements("array", func(t xml.StartElement) (f *Fault) {
-		if t.Name.Local != "data" || haveData {
-			return badRequestf("an <array> holds exactly one <data>, found <%s>", quoteName(t.Name))
+	f := d.elements("array", func(t token) (f *Fault) {
+		if t.name != "data" || haveData {
+			return badRequestf("an <array> holds exactly one <data>, found <%s>", quoteName(t.name))
 		}
 		haveData = true
 		items, f = d.arrayData(depth)
@@ -251,9 +248,9 @@ func (d *decoder) arrayValue(depth int) (Value, *Fault) {
 // arrayData reads the <value>s of a <data>, collecting them on d.items.
 func (d *decoder) arrayData(depth int) ([]Value, *Fault) {
 	base := len(d.items)
-	f := d.elements("data", func(t xml.StartElement) *Fault {
-		if t.Name.Local != "value" {
-			return badRequestf("unexpected <%s> in <data> (expected <value>)", quoteName(t.Name))
+	f := d.elements("data", func(t token) *Fault {
+		if t.name != "value" {
+			return badRequestf("unexpected <%s> in <data> (expected <value>)", quoteName(t.name))
 		}
 		if len(d.items)-base >= d.lim.MaxContainerItems {
 			return overLimitf("more than %d items in one array", d.lim.MaxContainerItems)

@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"encoding/xml"
 	"strconv"
 	"unicode/utf8"
 )
@@ -155,11 +154,11 @@ func quoteInput(s string) string {
 	return strconv.Quote(s[:cut]) + "..."
 }
 
-// quoteName gives an element's local name for a fault text. encoding/xml
-// has checked it is a valid XML name, so only its length needs bounding.
-func quoteName(n xml.Name) string {
-	if len(n.Local) <= quotedInputMax {
-		return n.Local
+// quoteName gives an element's local name for a fault text. The lexer has
+// checked it is a valid XML name, so only its length needs bounding.
+func quoteName(name string) string {
+	if len(name) <= quotedInputMax {
+		return name
 	}
-	return quoteInput(n.Local)
+	return quoteInput(name)
 }
