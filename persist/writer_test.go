@@ -188,6 +188,23 @@ func TestWriterWritesAgainForLaterChanges(t *testing.T) {
 	wt.requireNoMoreTimersOrSaves(t)
 }
 
+// A write that takes long spaces the next ones out, so a huge registry
+// cannot keep the relay busy rewriting its file.
+func TestWriterWaitsLongerAfterSlowWrites(t *testing.T) {
+	wt := startWriter(t)
+	calls := 0 // read by Run's goroutine only
+	wt.w.cfg.Now = func() time.Time {
+		calls++
+		return fakeNow.Add(time.Duration(calls) * 50 * time.Millisecond) // each write takes 50 ms
+	}
+	wt.change(1)
+	wt.nextTimer(t, 100*time.Millisecond).fire <- fakeNow
+	wt.nextSave(t, "1")
+	wt.change(1)
+	wt.nextTimer(t, 450*time.Millisecond).fire <- fakeNow // 9 x 50 ms
+	wt.nextSave(t, "2")
+}
+
 func TestWriterWritesOnceMoreWhenStopped(t *testing.T) {
 	cases := []struct {
 		name    string
