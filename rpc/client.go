@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -103,58 +104,66 @@ func (c *Client) Close() {
 // A fault comes back as a *Fault; a status other than 200 as an
 // *HTTPError; a reply that cannot be decoded wraps ErrMalformedResponse.
 func (c *Client) Call(ctx context.Context, url, method string, params ...Value) (Value, error) {
-	buf := getBuffer()
-	body, err := AppendCall(buf.b[:0], method, params)
-	buf.b = body
+	body, err := encodeBody(func(dst []byte) ([]byte, error) { return AppendCall(dst, method, params) })
 	if err != nil {
-		putBuffer(buf)
 		return Value{}, fmt.Errorf("encode %s: %w", method, err)
 	}
-	return c.post(ctx, url, newRequestBody(buf))
+	return c.post(ctx, url, body)
 }
 
 // Do posts an already encoded methodCall body (see AppendCall) and decodes
 // the reply like Call. It lets a caller encode once and send to many. A peer
 // may answer before it has read the whole request, and the transport may
 // then still be sending body after Do returns: never modify body once it has
-// been given to Do (Post lends a buffer that is reused safely).
+// been given to Do.
 func (c *Client) Do(ctx context.Context, url string, body []byte) (Value, error) {
-	return c.post(ctx, url, newRequestBody(&buffer{b: body, borrowed: true}))
+	return c.post(ctx, url, body)
 }
 
-// Post is Do for a body that encode appends to a buffer lent by the client
-// (AppendCall, or AppendMulticallHead, items and tail), which goes back to
-// the client's pool once the transport is done with it. An error from
-// encode is returned as it is, and nothing is sent.
+// Post is Do for a body that encode appends to a scratch buffer lent by
+// the client (AppendCall, or AppendMulticallHead, items and tail). An error
+// from encode is returned as it is, and nothing is sent.
 func (c *Client) Post(ctx context.Context, url string, encode func(dst []byte) ([]byte, error)) (Value, error) {
-	buf := getBuffer()
-	body, err := encode(buf.b[:0])
-	buf.b = body
+	body, err := encodeBody(encode)
 	if err != nil {
-		putBuffer(buf)
 		return Value{}, err
 	}
-	return c.post(ctx, url, newRequestBody(buf))
+	return c.post(ctx, url, body)
 }
 
-func (c *Client) post(ctx context.Context, url string, body *requestBody) (Value, error) {
+// encodeBody runs encode on a pooled scratch buffer and returns a copy of
+// exactly its size for the request to own. Why not send the pooled buffer
+// itself: net/http writes a request's headers and body in one packet only
+// when the body is a *bytes.Reader (or one of two other in-memory types),
+// and then it never says when it is done with the bytes, so they could not
+// go back to the pool. One small allocation is far cheaper than a second
+// write and a second packet (and read) for every call.
+func encodeBody(encode func(dst []byte) ([]byte, error)) ([]byte, error) {
+	scratch := getBuffer()
+	defer putBuffer(scratch)
+	b, err := encode(scratch.b[:0])
+	if err != nil {
+		return nil, err
+	}
+	scratch.b = b
+	return bytes.Clone(b), nil
+}
+
+func (c *Client) post(ctx context.Context, url string, body []byte) (Value, error) {
 	if c.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
 		defer cancel()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
+	// A *bytes.Reader also gives the request its ContentLength and
+	// GetBody (for a retry on a fresh connection).
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		body.Close()
-		body.done()
 		return Value{}, err
 	}
-	req.ContentLength = int64(body.Len())
-	req.GetBody = body.reopen
 	req.Header.Set("Content-Type", "text/xml")
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	resp, err := c.hc.Do(req)
-	body.done()
 	if err != nil {
 		return Value{}, err
 	}
