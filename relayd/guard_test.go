@@ -473,7 +473,7 @@ func TestNotifyGoesOnlyToTheRegisteringAddress(t *testing.T) {
 }
 
 func TestRedirectsFromSatellitesAreNotFollowed(t *testing.T) {
-	tr := startRelay(t, nil)
+	tr := startRelay(t, func(c *Config) { c.PingInterval = 100 * time.Millisecond })
 	targetLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

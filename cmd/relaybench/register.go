@@ -10,8 +10,9 @@ import (
 )
 
 // registerBasePort is the first port the register scenario's satellites
-// claim. Nothing listens there: the relay's first ping to each fails,
-// which costs it no more than a real one would. The ports stay below
+// claim. Nothing listens there: the relay's system.listMethods probe of
+// each (and, within the run, the first pings of a few) fails, which costs
+// it no more than a real call would. The ports stay below
 // Linux's ephemeral range (32768 and up), where the bench's own servers are.
 const registerBasePort = 20000
 

@@ -138,14 +138,21 @@ func (l *sendLoop) run(ctx context.Context) {
 	}
 }
 
-// pace waits until next+interval and returns it; a loop that fell far
-// behind (paused, or a slow relay) starts afresh instead of bursting.
+// catchUpIntervals is how far behind its schedule, in intervals, a paced
+// loop may fall and still catch up. Beyond it (paused while the ceilings
+// ran, or a slow relay) it starts afresh instead of bursting: a burst is
+// not the steady rate asked for (100 intervals let a 300 msg/s run burst
+// 180 messages after every ceiling slice, and its p99 was 200 ms), and the
+// report says when the senders reached less than that rate.
+const catchUpIntervals = 10
+
+// pace waits until next+interval and returns it.
 func (l *sendLoop) pace(ctx context.Context, next time.Time) time.Time {
 	next = next.Add(l.interval)
 	now := l.meter.now()
 	if d := next.Sub(now); d > 0 {
 		wait(ctx, d)
-	} else if -d > 100*l.interval {
+	} else if -d > catchUpIntervals*l.interval {
 		next = now
 	}
 	return next
