@@ -91,6 +91,9 @@ func suiteChecks(results map[string][]Result) []Check {
 	if rs, ok := get("1,000 msg/s to 10 receivers: p99", "< 5 ms", "latency"); ok {
 		checks = append(checks, below("1,000 msg/s to 10 receivers: p99", ms(rs[0].Latency.P99), 5, "ms"))
 	}
+	if rs, ok := get("the same, batching: p99", "< 5 ms", "latency-batch"); ok {
+		checks = append(checks, below("the same, batching: p99", ms(rs[0].Latency.P99), 5, "ms"))
+	}
 	if rs, ok := get("one hung receiver: others' deliveries", ">= 0.90 x without it", "fanout10", "hung"); ok {
 		checks = append(checks, atLeastRatio("one hung receiver: others' deliveries", rs[1].ReceiverDeliveries, rs[0].ReceiverDeliveries, 0.9, "/s", "without it"))
 	}

@@ -37,21 +37,22 @@ func TestCheckConstructors(t *testing.T) {
 func suiteResults() map[string][]Result {
 	one := func(r Result) []Result { return []Result{r} }
 	return map[string][]Result{
-		"ingest":   one(Result{Ingest: 8000, IngestCeiling: 10000}),
-		"fanout":   one(Result{Deliveries: 6000, DeliveryCeiling: 10000, Received: 100, Batched: 100}),
-		"latency":  one(Result{Latency: LatencySummary{Count: 10, P99: 3 * time.Millisecond}}),
-		"fanout10": {{ReceiverDeliveries: 5200}, {ReceiverDeliveries: 4800}},
-		"hung":     {{ReceiverDeliveries: 4900}, {ReceiverDeliveries: 4900}},
-		"slow":     {{ReceiverDeliveries: 4600}, {ReceiverDeliveries: 4400}},
-		"register": one(Result{RSS: 80e6, RegisterRate: 9000}),
-		"batch":    one(Result{Deliveries: 20000, DeliveryCeiling: 10000, Received: 3200, Batched: 100}),
+		"ingest":        one(Result{Ingest: 8000, IngestCeiling: 10000}),
+		"fanout":        one(Result{Deliveries: 6000, DeliveryCeiling: 10000, Received: 100, Batched: 100}),
+		"latency":       one(Result{Latency: LatencySummary{Count: 10, P99: 3 * time.Millisecond}}),
+		"latency-batch": one(Result{Latency: LatencySummary{Count: 10, P99: 2 * time.Millisecond}}),
+		"fanout10":      {{ReceiverDeliveries: 5200}, {ReceiverDeliveries: 4800}},
+		"hung":          {{ReceiverDeliveries: 4900}, {ReceiverDeliveries: 4900}},
+		"slow":          {{ReceiverDeliveries: 4600}, {ReceiverDeliveries: 4400}},
+		"register":      one(Result{RSS: 80e6, RegisterRate: 9000}),
+		"batch":         one(Result{Deliveries: 20000, DeliveryCeiling: 10000, Received: 3200, Batched: 100}),
 	}
 }
 
 func TestSuiteChecksAllPass(t *testing.T) {
 	checks := suiteChecks(suiteResults())
-	if len(checks) != 8 {
-		t.Fatalf("%d checks, want 8: %+v", len(checks), checks)
+	if len(checks) != 9 {
+		t.Fatalf("%d checks, want 9: %+v", len(checks), checks)
 	}
 	for _, c := range checks {
 		if !c.Pass {
@@ -70,6 +71,7 @@ func TestSuiteChecksEachFailure(t *testing.T) {
 		{"slow ingest", func(m map[string][]Result) { m["ingest"][0].Ingest = 7000 }, "ingest, no receivers", ""},
 		{"slow fan-out", func(m map[string][]Result) { m["fanout"][0].Deliveries = 4000 }, "1 sender, 20 receivers: deliveries", ""},
 		{"high p99", func(m map[string][]Result) { m["latency"][0].Latency.P99 = 6 * time.Millisecond }, "1,000 msg/s to 10 receivers: p99", ""},
+		{"high batched p99", func(m map[string][]Result) { m["latency-batch"][0].Latency.P99 = 5 * time.Millisecond }, "the same, batching: p99", ""},
 		{"hung hurts", func(m map[string][]Result) { m["hung"][1].ReceiverDeliveries = 3900 }, "one hung receiver: others' deliveries", ""},
 		{"slow hurts", func(m map[string][]Result) { m["slow"][0].ReceiverDeliveries = 1000 }, "one slow receiver: others' deliveries", ""},
 		{"fat registry", func(m map[string][]Result) { m["register"][0].RSS = 151e6 }, "10,000 satellites: RSS", ""},

@@ -51,7 +51,7 @@ func TestJSONReport(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatalf("%v in\n%s", err, buf.String())
 	}
-	if got.Machine.NProc != 2 || len(got.Scenarios) != 1 || len(got.Checks) != 8 {
+	if got.Machine.NProc != 2 || len(got.Scenarios) != 1 || len(got.Checks) != 9 {
 		t.Fatalf("decoded %+v", got)
 	}
 	s := got.Scenarios[0]
