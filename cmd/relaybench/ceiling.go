@@ -13,11 +13,14 @@ import (
 )
 
 // ceilingKey says which ceiling: calls of method with bodies of size
-// bytes of padding over conns connections.
+// bytes of padding over conns connections, as fast as they go, or, with
+// Rate, Rate calls a second on each connection, timed: the round trip a
+// paced scenario's latency can be held against.
 type ceilingKey struct {
 	Method string
 	Conns  int
 	Size   int
+	Rate   float64
 }
 
 // bareHandler is the ceiling's server: it reads the request and answers
@@ -36,25 +39,31 @@ func bareHandler(w http.ResponseWriter, r *http.Request) {
 // the relay and its ceilings and both see the same load on the machine.
 // It owns its loops; close ends them.
 type ceilingRig struct {
-	key      ceilingKey
-	client   *rpc.Client
-	counts   *sendCounts
-	meter    *meter
-	gate     sync.RWMutex // held while the loops are paused
-	stop     context.CancelFunc
-	loops    sync.WaitGroup
-	measured time.Duration // measuring time so far
+	key        ceilingKey
+	roundTrips *latencyRecorder // with key.Rate: each call's round trip
+	client     *rpc.Client
+	counts     *sendCounts
+	meter      *meter
+	gate       sync.RWMutex // held while the loops are paused
+	stop       context.CancelFunc
+	loops      sync.WaitGroup
+	measured   time.Duration // measuring time so far
 }
 
 // startCeiling starts the loops toward url, paused.
 func startCeiling(ctx context.Context, cfg Config, k ceilingKey, url string) *ceilingRig {
 	c := &ceilingRig{key: k, client: newBenchClient(k.Conns), counts: &sendCounts{}, meter: newMeter(cfg.Now)}
+	var interval time.Duration
+	if k.Rate > 0 {
+		c.roundTrips = newLatencyRecorder(cfg.LatencySamples)
+		interval = time.Duration(float64(time.Second) / k.Rate)
+	}
 	c.gate.Lock()
 	loopCtx, stop := context.WithCancel(ctx)
 	c.stop = stop
 	pad := padding(k.Size)
 	for range k.Conns {
-		l := &sendLoop{client: c.client, url: url, method: k.Method,
+		l := &sendLoop{client: c.client, url: url, method: k.Method, interval: interval, roundTrips: c.roundTrips,
 			hostID: "127.0.0.1:1", pad: pad, meter: c.meter, counts: c.counts, gate: &c.gate}
 		c.loops.Go(func() { l.run(loopCtx) })
 	}

@@ -12,8 +12,12 @@
 // ceiling: the same rpc client at the same concurrency and body size
 // against a bare net/http handler that answers a fixed methodResponse (in
 // a process of its own when the relay runs in one), and prints each rate
-// as a ratio of it. Relay and ceiling are measured in alternating slices
-// (--slices), so that both see the same background load.
+// as a ratio of it. A paced scenario (--rate) also times single notify
+// round trips to that handler at its rate, one connection per receiver:
+// the latency of one hop on this machine, which the relay's two hops
+// (sender to relay, relay to satellite) are held against. Relay and
+// ceiling are measured in alternating slices (--slices), so that both see
+// the same background load.
 //
 // --scenario NAME runs one preset (scenario flags given on the command line
 // change it), --suite runs every preset and prints one table of target,

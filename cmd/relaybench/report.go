@@ -126,6 +126,10 @@ func resultNotes(r Result) []string {
 	if r.Relay.Delivered != int64(r.Received) {
 		notes = append(notes, fmt.Sprintf("the relay's delivered count and the satellites' differ by %d (notifications in flight when it was read, or satellites not ours on a shared relay)", int64(r.Received)-r.Relay.Delivered))
 	}
+	if rt := r.BareRoundTrip; rt.Count > 0 {
+		notes = append(notes, fmt.Sprintf("a bare notify round trip at the same rate on %d connections: p50 %s ms, p99 %s ms, max %s ms",
+			r.Scenario.Receivers, formatNumber(ms(rt.P50)), formatNumber(ms(rt.P99)), formatNumber(ms(rt.Max))))
+	}
 	if r.Scenario.Rate > 0 && r.Ingest < 0.95*r.Scenario.Rate {
 		notes = append(notes, fmt.Sprintf("the senders reached only %s of the %s msg/s asked for", formatNumber(r.Ingest), formatNumber(r.Scenario.Rate)))
 	}

@@ -19,6 +19,10 @@ type Result struct {
 	ReceiverDeliveries float64        `json:"receiver_deliveries_per_s"`
 	DeliveryCeiling    float64        `json:"delivery_ceiling_per_s"` // notify calls per second against a bare handler, one connection per answering satellite
 	Latency            LatencySummary `json:"latency"`
+	// BareRoundTrip is, for a paced scenario, one notify round trip to the
+	// bare handler at the scenario's rate on each of Receivers connections:
+	// what the machine gives a single hop, while Latency takes two.
+	BareRoundTrip LatencySummary `json:"bare_round_trip"`
 
 	Accepted     uint64     `json:"accepted"` // relay.relay calls accepted
 	Rejected     uint64     `json:"rejected"` // refused with "relay queue full"

@@ -84,9 +84,12 @@ func runLoad(ctx context.Context, cfg Config, sc Scenario, launcher relayLaunche
 			if err != nil {
 				return err
 			}
-			if c.key.Method == "relay.relay" {
+			switch {
+			case c.roundTrips != nil:
+				res.BareRoundTrip = c.roundTrips.Summary()
+			case c.key.Method == "relay.relay":
 				res.IngestCeiling = rate
-			} else {
+			default:
 				res.DeliveryCeiling = rate
 			}
 		}
@@ -102,13 +105,19 @@ func runLoad(ctx context.Context, cfg Config, sc Scenario, launcher relayLaunche
 }
 
 // startCeilings starts, paused, the ceilings sc is compared with: its
-// relay.relay calls over as many connections as it has senders, and, when
+// relay.relay calls over as many connections as it has senders; when
 // anything receives, notify calls over one connection per answering
-// satellite; both toward the bare server at url.
+// satellite; and for a paced scenario, timed notify calls at its rate over
+// one connection per receiver; all toward the bare server at url.
 func startCeilings(ctx context.Context, cfg Config, sc Scenario, url string) []*ceilingRig {
 	rigs := []*ceilingRig{startCeiling(ctx, cfg, ceilingKey{Method: "relay.relay", Conns: sc.Senders, Size: sc.Size}, url)}
 	if n := sc.deliveryConns(); n > 0 {
 		rigs = append(rigs, startCeiling(ctx, cfg, ceilingKey{Method: "notify", Conns: n, Size: sc.Size}, url))
+	}
+	if sc.Rate > 0 && sc.Receivers > 0 {
+		// Each receiver gets every message: one notify call per message per
+		// connection, at the scenario's rate.
+		rigs = append(rigs, startCeiling(ctx, cfg, ceilingKey{Method: "notify", Conns: sc.Receivers, Size: sc.Size, Rate: sc.Rate}, url))
 	}
 	return rigs
 }

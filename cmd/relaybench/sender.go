@@ -94,6 +94,9 @@ type sendLoop struct {
 	counts          *sendCounts
 	// onAccepted, when set, sees each accepted message; it must not block.
 	onAccepted func(m message)
+	// roundTrips, when set, records how long each successful call took
+	// while the meter is measuring.
+	roundTrips *latencyRecorder
 	// gate, when set, is held for reading around each call, so that the
 	// soak can stop every sender between two calls by taking it.
 	gate *sync.RWMutex
@@ -170,10 +173,14 @@ func (l *sendLoop) send(ctx context.Context, seqs *atomic.Int64) error {
 	}
 	// A call in flight when the loop is told to stop is let finish (within
 	// the client's timeout), so that what the relay accepted is counted.
+	start := l.meter.now()
 	_, err := l.client.Call(context.WithoutCancel(ctx), l.url, l.method, rpc.Struct(
 		rpc.Member{Name: "host_id", Value: rpc.String(l.hostID)},
 		rpc.Member{Name: "data", Value: m.data(l.pad)},
 	))
+	if err == nil && l.roundTrips != nil && l.meter.measuring() {
+		l.roundTrips.Add(l.meter.now().Sub(start))
+	}
 	if err == nil && l.onAccepted != nil {
 		l.onAccepted(m) // under the gate, so a pause sees every acceptance
 	}

@@ -25,7 +25,7 @@ func quickConfig() Config {
 func TestSmokeScenarioInProcess(t *testing.T) {
 	cfg := quickConfig()
 	// Lean satellites here; the child test and the soak decode in full.
-	sc := Scenario{Name: "smoke", Senders: 2, SenderSats: 2, Receivers: 2, Size: 50, Window: 8, Slow: time.Millisecond, Multicall: true, Lean: true}
+	sc := Scenario{Name: "smoke", Senders: 2, SenderSats: 2, Receivers: 2, Size: 50, Rate: 400, Window: 8, Slow: time.Millisecond, Multicall: true, Lean: true}
 	res, err := runScenario(t.Context(), cfg, sc, inprocLauncher{})
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +61,9 @@ func checkSmoke(t *testing.T, res Result) {
 	}
 	if res.Errors != 0 {
 		t.Errorf("%d send errors, the first: %s", res.Errors, res.FirstError)
+	}
+	if paced := res.Scenario.Rate > 0; paced != (res.BareRoundTrip.Count > 0) {
+		t.Errorf("rate %v, yet %d bare round trips timed", res.Scenario.Rate, res.BareRoundTrip.Count)
 	}
 	if res.Relay.Accepted != int64(res.Accepted) {
 		t.Errorf("the relay accepted %d, the senders counted %d", res.Relay.Accepted, res.Accepted)
