@@ -150,7 +150,9 @@ func encodeBody(encode func(dst []byte) ([]byte, error)) ([]byte, error) {
 }
 
 func (c *Client) post(ctx context.Context, url string, body []byte) (Value, error) {
-	if c.cfg.Timeout > 0 {
+	// A caller's earlier deadline (the limiter's, the pinger's) already
+	// bounds the call: a second timer per notify would only cost.
+	if d, ok := ctx.Deadline(); c.cfg.Timeout > 0 && (!ok || time.Until(d) > c.cfg.Timeout) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
 		defer cancel()
