@@ -15,6 +15,18 @@ import (
 	"testing"
 )
 
+// echoServer is a Server whose one method, echo, returns its first param.
+func echoServer(t *testing.T) *Server {
+	t.Helper()
+	s := NewServer(DefaultServerConfig())
+	if err := s.Register(Method{Names: []string{"echo"}, Handler: func(_ context.Context, ps []Value) (Value, error) {
+		return ps[0], nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // writeCounter counts the writes on the client's connections.
 type writeCounter struct {
 	net.Conn
@@ -30,12 +42,7 @@ func (c writeCounter) Write(p []byte) (int, error) {
 // (net/http flushes the headers first for a body it does not know to be in
 // memory), so the peer reads each call once.
 func TestClientSendsACallInOneWrite(t *testing.T) {
-	s := NewServer(DefaultServerConfig())
-	if err := s.Register(Method{Names: []string{"echo"}, Handler: func(_ context.Context, ps []Value) (Value, error) {
-		return ps[0], nil
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	s := echoServer(t)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	c := NewClient(DefaultClientConfig())
@@ -94,12 +101,7 @@ func TestReadAtMost(t *testing.T) {
 // or redirects them (http.Client reads the body again before it refuses to
 // follow).
 func TestClientBuffersAreNotShared(t *testing.T) {
-	s := NewServer(DefaultServerConfig())
-	if err := s.Register(Method{Names: []string{"echo"}, Handler: func(_ context.Context, ps []Value) (Value, error) {
-		return ps[0], nil
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	s := echoServer(t)
 	mux := http.NewServeMux()
 	mux.Handle("/", s)
 	mux.HandleFunc("/early", func(w http.ResponseWriter, r *http.Request) {
@@ -148,12 +150,7 @@ func TestClientBuffersAreNotShared(t *testing.T) {
 }
 
 func TestClientPost(t *testing.T) {
-	s := NewServer(DefaultServerConfig())
-	if err := s.Register(Method{Names: []string{"echo"}, Handler: func(_ context.Context, ps []Value) (Value, error) {
-		return ps[0], nil
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	s := echoServer(t)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	c := NewClient(DefaultClientConfig())
