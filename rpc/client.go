@@ -54,7 +54,8 @@ func DefaultClientConfig() ClientConfig {
 
 // Client calls XML-RPC methods on any number of peers. It is safe for
 // concurrent use, keeps connections alive, never follows a redirect and
-// never asks for compression.
+// never asks for compression. A call that meets a kept-alive connection the
+// peer has just closed is sent again on a new one (see clientretry.go).
 type Client struct {
 	cfg ClientConfig
 	hc  *http.Client
@@ -157,15 +158,7 @@ func (c *Client) post(ctx context.Context, url string, body []byte) (Value, erro
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
 		defer cancel()
 	}
-	// A *bytes.Reader also gives the request its ContentLength and
-	// GetBody (for a retry on a fresh connection).
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return Value{}, err
-	}
-	req.Header.Set("Content-Type", "text/xml")
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	resp, err := c.hc.Do(req)
+	resp, err := c.send(ctx, url, body)
 	if err != nil {
 		return Value{}, err
 	}
