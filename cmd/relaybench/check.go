@@ -119,7 +119,7 @@ func suiteChecks(results map[string][]Result) []Check {
 }
 
 // latencyCheck checks a p99 under 5 ms and notes the p99 of one bare
-// round trip at the same rate, which the relay's two hops cannot beat.
+// round trip at the same rate: the machine's share of the relay's path.
 func latencyCheck(name string, r Result) Check {
 	c := below(name, ms(r.Latency.P99), 5, "ms")
 	if rt := r.BareRoundTrip; rt.Count > 0 {

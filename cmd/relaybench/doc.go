@@ -14,8 +14,8 @@
 // a process of its own when the relay runs in one), and prints each rate
 // as a ratio of it. A paced scenario (--rate) also times single notify
 // round trips to that handler at its rate, one connection per receiver:
-// the latency of one hop on this machine, which the relay's two hops
-// (sender to relay, relay to satellite) are held against. Relay and
+// a request and its reply on this machine, against which the relay's path
+// (a request to the relay, its work, a request to the satellite) is held. Relay and
 // ceiling are measured in alternating slices (--slices), so that both see
 // the same background load.
 //
