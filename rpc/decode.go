@@ -225,7 +225,7 @@ func (d *decoder) root() (token, *Fault) {
 }
 
 // epilogue reads to the end of the input after the root element, allowing
-// only what root allows before it: Token alone would accept a second root
+// only what root allows before it: a lexer alone would accept a second root
 // or trailing text.
 func (d *decoder) epilogue() *Fault {
 	for {
@@ -249,7 +249,7 @@ func (d *decoder) epilogue() *Fault {
 // elements walks the content of the element <parent> that was just
 // opened: text between its children must be whitespace, each child's start
 // tag goes to child (which reads the child through its end tag), and the
-// walk ends at parent's end tag (encoding/xml has checked that they match).
+// walk ends at parent's end tag (the lexer has checked that they match).
 // Every container of XML-RPC (methodCall, params, param, struct, member,
 // array, data, fault) is read this way.
 func (d *decoder) elements(parent string, child func(token) *Fault) *Fault {

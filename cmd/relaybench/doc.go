@@ -15,9 +15,9 @@
 // as a ratio of it. A paced scenario (--rate) also times single notify
 // round trips to that handler at its rate, one connection per receiver:
 // a request and its reply on this machine, against which the relay's path
-// (a request to the relay, its work, a request to the satellite) is held. Relay and
-// ceiling are measured in alternating slices (--slices), so that both see
-// the same background load.
+// (a request to the relay, its work, a request to the satellite) is held.
+// Relay and ceiling are measured in alternating slices (--slices), so that
+// both see the same background load.
 //
 // --scenario NAME runs one preset (scenario flags given on the command line
 // change it), --suite runs every preset and prints one table of target,
