@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -57,8 +56,10 @@ func DefaultClientConfig() ClientConfig {
 // never asks for compression. A call that meets a kept-alive connection the
 // peer has just closed is sent again on a new one (see clientretry.go).
 type Client struct {
-	cfg ClientConfig
-	hc  *http.Client
+	cfg   ClientConfig
+	conns *connPool    // plain http
+	hc    *http.Client // https and the URLs conns declines
+	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // HTTPError is a reply whose HTTP status was not 200.
@@ -75,9 +76,12 @@ var ErrResponseTooLarge = errors.New("xml-rpc reply too large")
 
 // NewClient returns a client with its own connection pool.
 func NewClient(cfg ClientConfig) *Client {
+	c := &Client{cfg: cfg, dial: (&net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}).DialContext}
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) { return c.dial(ctx, network, addr) }
+	c.conns = newConnPool(cfg, dial)
 	tr := &http.Transport{
 		Proxy:                 nil, // a daemon must not pick up a proxy from the environment
-		DialContext:           (&net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dial,
 		MaxConnsPerHost:       cfg.MaxConnsPerHost,
 		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerHost,
 		MaxIdleConns:          cfg.MaxIdleConns,
@@ -85,19 +89,18 @@ func NewClient(cfg ClientConfig) *Client {
 		DisableCompression:    true,
 		ResponseHeaderTimeout: cfg.Timeout,
 	}
-	return &Client{
-		cfg: cfg,
-		hc: &http.Client{
-			Transport: tr,
-			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse
-			},
+	c.hc = &http.Client{
+		Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
 		},
 	}
+	return c
 }
 
-// Close closes the idle connections.
+// Close closes the idle connections. The client stays usable.
 func (c *Client) Close() {
+	c.conns.closeIdle()
 	c.hc.CloseIdleConnections()
 }
 
@@ -105,18 +108,18 @@ func (c *Client) Close() {
 // A fault comes back as a *Fault; a status other than 200 as an
 // *HTTPError; a reply that cannot be decoded wraps ErrMalformedResponse.
 func (c *Client) Call(ctx context.Context, url, method string, params ...Value) (Value, error) {
-	body, err := encodeBody(func(dst []byte) ([]byte, error) { return AppendCall(dst, method, params) })
-	if err != nil {
-		return Value{}, fmt.Errorf("encode %s: %w", method, err)
-	}
-	return c.post(ctx, url, body)
+	return c.Post(ctx, url, func(dst []byte) ([]byte, error) {
+		b, err := AppendCall(dst, method, params)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", method, err)
+		}
+		return b, nil
+	})
 }
 
 // Do posts an already encoded methodCall body (see AppendCall) and decodes
-// the reply like Call. It lets a caller encode once and send to many. A peer
-// may answer before it has read the whole request, and the transport may
-// then still be sending body after Do returns: never modify body once it has
-// been given to Do.
+// the reply like Call. It lets a caller encode once and send to many. The
+// client is done with body when Do returns.
 func (c *Client) Do(ctx context.Context, url string, body []byte) (Value, error) {
 	return c.post(ctx, url, body)
 }
@@ -125,29 +128,14 @@ func (c *Client) Do(ctx context.Context, url string, body []byte) (Value, error)
 // the client (AppendCall, or AppendMulticallHead, items and tail). An error
 // from encode is returned as it is, and nothing is sent.
 func (c *Client) Post(ctx context.Context, url string, encode func(dst []byte) ([]byte, error)) (Value, error) {
-	body, err := encodeBody(encode)
+	scratch := getBuffer()
+	defer putBuffer(scratch)
+	body, err := encode(scratch.b[:0])
 	if err != nil {
 		return Value{}, err
 	}
+	scratch.b = body
 	return c.post(ctx, url, body)
-}
-
-// encodeBody runs encode on a pooled scratch buffer and returns a copy of
-// exactly its size for the request to own. Why not send the pooled buffer
-// itself: net/http writes a request's headers and body in one packet only
-// when the body is a *bytes.Reader (or one of two other in-memory types),
-// and then it never says when it is done with the bytes, so they could not
-// go back to the pool. One small allocation is far cheaper than a second
-// write and a second packet (and read) for every call.
-func encodeBody(encode func(dst []byte) ([]byte, error)) ([]byte, error) {
-	scratch := getBuffer()
-	defer putBuffer(scratch)
-	b, err := encode(scratch.b[:0])
-	if err != nil {
-		return nil, err
-	}
-	scratch.b = b
-	return bytes.Clone(b), nil
 }
 
 func (c *Client) post(ctx context.Context, url string, body []byte) (Value, error) {

@@ -48,9 +48,8 @@ func TestClientSendsACallInOneWrite(t *testing.T) {
 	c := NewClient(DefaultClientConfig())
 	defer c.Close()
 	var writes atomic.Int64
-	tr := c.hc.Transport.(*http.Transport)
-	dial := tr.DialContext
-	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+	dial := c.dial
+	c.dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := dial(ctx, network, addr)
 		if err != nil {
 			return nil, err
@@ -95,11 +94,9 @@ func TestReadAtMost(t *testing.T) {
 	}
 }
 
-// Calls from many goroutines share the pool: each gets its own reply, also
-// while a peer answers some calls before reading their bodies (the
-// transport may then still be sending a body that must not be reused yet)
-// or redirects them (http.Client reads the body again before it refuses to
-// follow).
+// Calls from many goroutines share the buffer pool: each gets its own
+// reply, also while a peer answers some calls before reading their bodies
+// or redirects them.
 func TestClientBuffersAreNotShared(t *testing.T) {
 	s := echoServer(t)
 	mux := http.NewServeMux()

@@ -21,13 +21,21 @@ import (
 // connection). The one case where that repeats a processed call is a peer
 // that read a call, crashed before answering, and is up again at once.
 
-// send posts body to url and returns the response, retrying once as above.
+// send posts body to url and returns the response, retrying once as above:
+// on the client's own pool for a plain-http URL (conns.go), through
+// net/http for any other.
 func (c *Client) send(ctx context.Context, url string, body []byte) (*http.Response, error) {
+	if resp, handled, err := c.conns.roundTrip(ctx, url, body); handled {
+		return resp, err
+	}
 	for attempt := 1; ; attempt++ {
 		var conn connTrace
-		// A *bytes.Reader also gives the request its ContentLength and
-		// GetBody, which net/http uses for its own retries.
-		req, err := http.NewRequestWithContext(conn.with(ctx), http.MethodPost, url, bytes.NewReader(body))
+		// net/http writes headers and body in one packet only for a body
+		// it knows to be in memory, like a *bytes.Reader (which also gives
+		// it ContentLength and GetBody), and it may still be sending when
+		// the reply is in, so the request gets its own copy: the caller's
+		// is a pooled buffer.
+		req, err := http.NewRequestWithContext(conn.with(ctx), http.MethodPost, url, bytes.NewReader(bytes.Clone(body)))
 		if err != nil {
 			return nil, err
 		}
@@ -59,7 +67,14 @@ func (t *connTrace) with(ctx context.Context) context.Context {
 // closedUnread reports whether err is a pooled connection found closed by
 // the peer before any of the reply arrived.
 func (t *connTrace) closedUnread(err error) bool {
-	return t.reused.Load() && !t.replied.Load() &&
+	return closedUnread(t.reused.Load(), t.replied.Load(), err)
+}
+
+// closedUnread reports whether a call failed with err on a connection that
+// was reused from the pool and found closed by the peer before any of the
+// reply arrived.
+func closedUnread(reused, replied bool, err error) bool {
+	return reused && !replied &&
 		(errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 			errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE))
 }

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -16,18 +18,28 @@ import (
 type scriptedPeer struct {
 	ln    net.Listener
 	mu    sync.Mutex
-	calls []string // "conn N call M" for each request read, in order
+	calls []string // "conn N" for each request read, in order
+	ended chan int // the number of each connection as the peer stops reading it
 	wg    sync.WaitGroup
 }
 
-// answer says what the peer does with a request: reply in full, close
-// without a byte, or send a status line only and close.
+// answer says what the peer does with a request.
 type answer int
 
 const (
-	replyOK answer = iota
-	closeSilently
-	closeMidReply
+	replyOK            answer = iota // a 200 with a Content-Length
+	closeSilently                    // close without a byte
+	closeMidReply                    // a status line, then close
+	replyThenClose                   // a 200 with "Connection: close", then close
+	replyHTTP10                      // an HTTP/1.0 200 without keep-alive; the connection stays open
+	replyChunked                     // a 200 in chunks
+	replyToEOF                       // a 200 with no length: the body ends when the peer closes
+	replyContinueFirst               // a 100 Continue, then a 200
+	replySwitching                   // a 101 Switching Protocols
+	replyTwice                       // a 200 and an unasked second one, in one write
+	replyNotFound                    // a 404 with a short body
+	replyHuge                        // a 200 whose body is over the client's limit
+	hang                             // read the call and never answer
 )
 
 func startScriptedPeer(t *testing.T, script func(call int) answer) *scriptedPeer {
@@ -36,8 +48,9 @@ func startScriptedPeer(t *testing.T, script func(call int) answer) *scriptedPeer
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &scriptedPeer{ln: ln}
-	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	p := &scriptedPeer{ln: ln, ended: make(chan int, 100)}
+	done := make(chan struct{}) // ends the hung answers
+	t.Cleanup(func() { close(done); ln.Close(); p.wg.Wait() })
 	reply, err := AppendResponse(nil, String("ok"))
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +62,13 @@ func startScriptedPeer(t *testing.T, script func(call int) answer) *scriptedPeer
 				return
 			}
 			p.wg.Go(func() {
-				defer conn.Close()
+				defer func() {
+					conn.Close()
+					select {
+					case p.ended <- connNo:
+					default:
+					}
+				}()
 				br := bufio.NewReader(conn)
 				for {
 					req, err := http.ReadRequest(br)
@@ -61,20 +80,49 @@ func startScriptedPeer(t *testing.T, script func(call int) answer) *scriptedPeer
 					p.calls = append(p.calls, fmt.Sprintf("conn %d", connNo))
 					call := len(p.calls)
 					p.mu.Unlock()
+					ok := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n%s", len(reply), reply)
 					switch script(call) {
+					case replyOK:
+						io.WriteString(conn, ok)
 					case closeSilently:
 						return
 					case closeMidReply:
-						conn.Write([]byte("HTTP/1.1 200 OK\r\n"))
+						io.WriteString(conn, "HTTP/1.1 200 OK\r\n")
+						return
+					case replyThenClose:
+						fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", len(reply), reply)
+						return
+					case replyHTTP10:
+						fmt.Fprintf(conn, "HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(reply), reply)
+					case replyChunked:
+						half := len(reply) / 2
+						fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n", half, reply[:half], len(reply)-half, reply[half:])
+					case replyToEOF:
+						fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\n\r\n%s", reply)
+						return
+					case replyContinueFirst:
+						io.WriteString(conn, "HTTP/1.1 100 Continue\r\n\r\n"+ok)
+					case replySwitching:
+						io.WriteString(conn, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n")
+					case replyTwice:
+						io.WriteString(conn, ok+ok)
+					case replyNotFound:
+						io.WriteString(conn, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")
+					case replyHuge:
+						fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", hugeReply, strings.Repeat(" ", hugeReply))
+					case hang:
+						<-done
 						return
 					}
-					fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n%s", len(reply), reply)
 				}
 			})
 		}
 	})
 	return p
 }
+
+// hugeReply is the body size of replyHuge, over the limit the tests set.
+const hugeReply = 64 << 10
 
 func (p *scriptedPeer) url() string { return "http://" + p.ln.Addr().String() + "/RPC2" }
 
