@@ -43,6 +43,11 @@ func scanCall(body []byte) (method string, notes []scanned, ok bool) {
 			break
 		}
 		rest = rest[i+len(hostIDKey):]
+		if n, after, ok := scanNote(rest); ok {
+			notes = append(notes, n)
+			rest = after
+			continue
+		}
 		// This notification runs to the next host_id, or to the end.
 		seg := rest
 		if j := bytes.Index(rest, hostIDKey); j >= 0 {
@@ -101,4 +106,73 @@ func intMember(seg []byte, name string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(string(seg[:lt]), 10, 64)
 	return n, err == nil
+}
+
+// The layout relayd's encoder gives a notification of ours after its
+// host_id key: scanNote reads it in one pass, where the search above
+// reads each notification several times over.
+const (
+	senderHead = "<value><string>"
+	dataHead   = "</string></value></member><member><name>data</name><value><struct>"
+	memberEnd  = "</member>"
+)
+
+var (
+	seqKey  = []byte("<member><name>seq</name><value><")
+	sentKey = []byte("<member><name>sent</name><value><")
+	instKey = []byte("<member><name>inst</name><value><")
+)
+
+// scanNote reads the notification at the start of rest (just after its
+// host_id key) when it is laid out exactly as relayd's encoder writes one
+// of ours: the sender, then data's seq, sent and inst in that order. It
+// returns what follows inst; false means another layout, for the search.
+func scanNote(rest []byte) (n scanned, after []byte, ok bool) {
+	rest, ok = bytes.CutPrefix(rest, []byte(senderHead))
+	if !ok {
+		return n, nil, false
+	}
+	end := bytes.IndexByte(rest, '<')
+	if end < 0 {
+		return n, nil, false
+	}
+	sender := rest[:end]
+	if rest, ok = bytes.CutPrefix(rest[end:], []byte(dataHead)); !ok {
+		return n, nil, false
+	}
+	var seq, sent, inst int64
+	if seq, rest, ok = intMemberAt(rest, seqKey); !ok {
+		return n, nil, false
+	}
+	if sent, rest, ok = intMemberAt(rest, sentKey); !ok {
+		return n, nil, false
+	}
+	if inst, rest, ok = intMemberAt(rest, instKey); !ok {
+		return n, nil, false
+	}
+	return scanned{Sender: string(sender), Msg: message{Seq: seq, Sent: time.Duration(sent), Inst: inst}, OK: true}, rest, true
+}
+
+// intMemberAt reads the integer member that starts b with key (up to the
+// value's type tag) and returns what follows the member.
+func intMemberAt(b, key []byte) (int64, []byte, bool) {
+	b, ok := bytes.CutPrefix(b, key)
+	if !ok {
+		return 0, nil, false
+	}
+	gt := bytes.IndexByte(b, '>')
+	if gt < 0 {
+		return 0, nil, false
+	}
+	b = b[gt+1:]
+	lt := bytes.IndexByte(b, '<')
+	if lt < 0 {
+		return 0, nil, false
+	}
+	v, err := strconv.ParseInt(string(b[:lt]), 10, 64)
+	end := bytes.Index(b[lt:], []byte(memberEnd))
+	if err != nil || end < 0 {
+		return 0, nil, false
+	}
+	return v, b[lt+end+len(memberEnd):], true
 }

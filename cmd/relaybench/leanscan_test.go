@@ -42,6 +42,9 @@ func TestScanCall(t *testing.T) {
 	}{
 		{"one notify", mustCall(t, "notify", notifyParams("127.0.0.1:1", m1.data("xx"))...), "notify", []scanned{{"127.0.0.1:1", m1, true}}, true},
 		{"a batch", mustCall(t, "system.multicall", batch), "system.multicall", []scanned{{"127.0.0.1:1", m1, true}, {"127.0.0.1:2", m2, true}}, true},
+		{"data's members in another order", mustCall(t, "notify", notifyParams("127.0.0.1:1", rpc.Struct(
+			rpc.Member{Name: "inst", Value: rpc.Int(2)}, rpc.Member{Name: "seq", Value: rpc.Int(7)}, rpc.Member{Name: "sent", Value: rpc.Int(int64(3 * time.Second))}))...),
+			"notify", []scanned{{"127.0.0.1:1", m1, true}}, true},
 		{"data not ours", mustCall(t, "notify", notifyParams("127.0.0.1:1", rpc.String("hi"))...), "notify", []scanned{{Sender: "127.0.0.1:1"}}, true},
 		{"ping is left to the decoder", mustCall(t, "ping", rpc.Struct()), "ping", nil, false},
 		{"notify without host_id", mustCall(t, "notify", rpc.Struct()), "notify", nil, false},
