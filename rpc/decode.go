@@ -40,7 +40,10 @@ var ErrMalformedResponse = errors.New("malformed XML-RPC response")
 // its text is plain English and quotes input only escaped and clipped.
 func DecodeCall(body []byte, lim Limits) (Call, error) {
 	var call Call
-	f := decode(body, lim, func(d *decoder) (f *Fault) {
+	f := decode(body, lim, func(p *plainParser) (ok bool) {
+		call, ok = p.call()
+		return ok
+	}, func(d *decoder) (f *Fault) {
 		call, f = d.call()
 		return f
 	})
@@ -61,7 +64,10 @@ func DecodeCall(body []byte, lim Limits) (Call, error) {
 func DecodeResponse(body []byte, lim Limits) (Value, error) {
 	var v Value
 	var peer *Fault
-	f := decode(body, lim, func(d *decoder) (f *Fault) {
+	f := decode(body, lim, func(p *plainParser) (ok bool) {
+		v, ok = p.response()
+		return ok
+	}, func(d *decoder) (f *Fault) {
 		v, peer, f = d.response()
 		return f
 	})
@@ -80,13 +86,15 @@ func malformedResponse(f *Fault) error {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// decode checks the document's size and encoding, then runs read (which
-// decodes one document and keeps what it read) over the fast lexer. If that
-// fails for any reason, read runs again over encoding/xml, whose answer is
-// final: the fast lexer declines whatever it does not handle exactly as
-// encoding/xml would, and a bad document gets the fault the full tokenizer
-// gives it, so the two paths differ only in speed (FuzzFastLexer checks this).
-func decode(body []byte, lim Limits, read func(*decoder) *Fault) *Fault {
+// decode checks the document's size and encoding, then tries plain (which
+// decodes one document with the plain parser, decode_plain.go, and keeps
+// what it read). If that declines, read (the same with the token decoder)
+// runs over the fast lexer, and if that fails for any reason, over
+// encoding/xml, whose answer is final. Each faster path declines whatever
+// it does not handle exactly as the next would, and a bad document gets
+// the fault the full tokenizer gives it, so the paths differ only in speed
+// (FuzzPlainParser and FuzzFastLexer check this).
+func decode(body []byte, lim Limits, plain func(*plainParser) bool, read func(*decoder) *Fault) *Fault {
 	lim = lim.orDefaults()
 	if int64(len(body)) > lim.MaxBodyBytes {
 		return overLimitf("document longer than %d bytes", lim.MaxBodyBytes)
@@ -97,6 +105,18 @@ func decode(body []byte, lim Limits, read func(*decoder) *Fault) *Fault {
 	}
 	d := decoderPool.Get().(*decoder)
 	defer d.release()
+	if plain != nil {
+		d.plain.reset(body, lim)
+		if plain(&d.plain) {
+			return nil
+		}
+	}
+	return decodeTokens(d, body, lim, read)
+}
+
+// decodeTokens runs read over the fast lexer, then, if that fails, over
+// encoding/xml.
+func decodeTokens(d *decoder, body []byte, lim Limits, read func(*decoder) *Fault) *Fault {
 	d.reset(&d.fast, lim)
 	d.fast.reset(body)
 	if read(d) == nil {
@@ -148,7 +168,8 @@ type decoder struct {
 	items   []Value
 	members []Member
 
-	fast fastLexer // the lexer tried first, kept here to reuse its buffers
+	fast  fastLexer   // the lexer tried first, kept here to reuse its buffers
+	plain plainParser // the parser tried before both, likewise
 }
 
 var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
@@ -171,11 +192,12 @@ const decoderKeepMax = 64 << 10
 // release puts d back in the pool, keeping no reference into the document
 // or the values it built.
 func (d *decoder) release() {
-	if cap(d.text) > decoderKeepMax || cap(d.items) > decoderKeepMax || cap(d.members) > decoderKeepMax || !d.fast.keep() {
+	if cap(d.text) > decoderKeepMax || cap(d.items) > decoderKeepMax || cap(d.members) > decoderKeepMax || !d.fast.keep() || !d.plain.keep() {
 		return
 	}
 	d.reset(nil, Limits{})
 	d.fast.reset(nil)
+	d.plain.reset(nil, Limits{})
 	decoderPool.Put(d)
 }
 

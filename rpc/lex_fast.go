@@ -118,13 +118,30 @@ func (l *fastLexer) endTag() (token, *Fault) {
 // text reads character data up to the next '<' or the end. Without
 // references it returns a slice of the document; with them, l.buf.
 func (l *fastLexer) text() (token, *Fault) {
-	src := l.src
-	start := l.pos
-	out := l.buf[:0]
+	text, end, buf, ok := scanText(l.src, l.pos, l.buf)
+	if !ok {
+		return token{}, errDeclined
+	}
+	l.pos, l.buf = end, buf
+	return token{kind: tokText, text: text}, nil
+}
+
+// scanText reads the character data of src from start up to the next '<'
+// or the end, and returns it with its references replaced, where it ends,
+// and buf (which holds the text when it had references). ok is false for
+// anything the fast lexer declines in text: a control character or raw CR,
+// a byte that is not UTF-8 or a character XML does not allow, a reference
+// charRef does not take, and "]]>".
+func scanText(src []byte, start int, buf []byte) (text []byte, end int, bufOut []byte, ok bool) {
+	out := buf[:0]
 	copied := start // src[copied:i] is not yet in out (used once out is in use)
 	useBuf := false
 	i := start
 	for i < len(src) {
+		if plainTextByte[src[i]] {
+			i++
+			continue
+		}
 		c := src[i]
 		switch {
 		case c == '<':
@@ -132,13 +149,13 @@ func (l *fastLexer) text() (token, *Fault) {
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(src[i:])
 			if (r == utf8.RuneError && size == 1) || !isXMLChar(r) {
-				return token{}, errDeclined
+				return nil, 0, buf, false
 			}
 			i += size
 		case c == '&':
 			r, n := charRef(src[i:])
 			if n == 0 {
-				return token{}, errDeclined
+				return nil, 0, buf, false
 			}
 			out = append(out, src[copied:i]...)
 			out = utf8.AppendRune(out, r)
@@ -147,24 +164,32 @@ func (l *fastLexer) text() (token, *Fault) {
 			copied = i
 		case c == '>':
 			if i-2 >= start && src[i-1] == ']' && src[i-2] == ']' {
-				return token{}, errDeclined // "]]>" outside CDATA is an error
+				return nil, 0, buf, false // "]]>" outside CDATA is an error
 			}
 			i++
 		case c < 0x20 && c != '\t' && c != '\n':
-			return token{}, errDeclined // a control character, or CR
+			return nil, 0, buf, false // a control character, or CR
 		default:
 			i++
 		}
 	}
 done:
-	l.pos = i
 	if !useBuf {
-		return token{kind: tokText, text: src[start:i]}, nil
+		return src[start:i], i, buf, true
 	}
 	out = append(out, src[copied:i]...)
-	l.buf = out
-	return token{kind: tokText, text: out}, nil
+	return out, i, out, true
 }
+
+// plainTextByte marks the bytes scanText passes over without a second
+// look: printable ASCII other than '<', '&' and '>', tab and LF.
+var plainTextByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '<' && c != '&' && c != '>'
+	}
+	t['\t'], t['\n'] = true, true
+	return t
+}()
 
 // charRef reads the reference at the start of b ("&lt;", "&#65;",
 // "&#x41;") and returns its character and length, or n == 0 for anything
