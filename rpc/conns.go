@@ -266,6 +266,15 @@ func (p *connPool) exchange(ctx context.Context, pr *peer, pc *pconn, body []byt
 		return nil, err
 	}
 	br := getReader(pc)
+	if h, ok := readReplyHead(br); ok {
+		br.Discard(h.size)
+		r := &pooledReply{}
+		r.body = pooledBody{fixed: fixedBody{br: br, n: h.length}, pool: p, peer: pr, pc: pc, br: br, stop: stop, ctx: ctx, keepAlive: !h.closeConn}
+		r.body.body = &r.body.fixed
+		r.resp = http.Response{StatusCode: h.status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			ContentLength: h.length, Close: h.closeConn, Body: &r.body}
+		return &r.resp, nil
+	}
 	for informational := 0; ; informational++ {
 		resp, err := http.ReadResponse(br, nil)
 		switch {
@@ -284,6 +293,13 @@ func (p *connPool) exchange(ctx context.Context, pr *peer, pc *pconn, body []byt
 		putReader(br)
 		return nil, err
 	}
+}
+
+// pooledReply is a reply read by readReplyHead: its response and body in
+// one allocation.
+type pooledReply struct {
+	resp http.Response
+	body pooledBody
 }
 
 // maxInformational is how many 1xx replies a call skips, as net/http does.
@@ -383,7 +399,8 @@ func (p *connPool) closeIdle() {
 // alive, and nothing follows the reply; otherwise the connection is closed
 // (never drained: a peer may send without end).
 type pooledBody struct {
-	body      io.ReadCloser
+	body      io.ReadCloser // fixed, for a head of the common kind
+	fixed     fixedBody
 	pool      *connPool
 	peer      *peer
 	pc        *pconn
