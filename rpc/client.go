@@ -23,8 +23,11 @@ type ClientConfig struct {
 	MaxResponseBytes int64
 	// Limits bounds what the reply decoder accepts (nesting, counts).
 	Limits Limits
-	// MaxConnsPerHost caps connections to one peer; MaxIdleConnsPerHost
-	// and MaxIdleConns bound the keep-alive pool.
+	// MaxConnsPerHost caps the calls under way to one peer (one URL for
+	// plain http, one host through net/http), each on a connection of its
+	// own; MaxIdleConnsPerHost and MaxIdleConns bound the keep-alive pool.
+	// As in net/http's Transport, 0 means no cap for MaxConnsPerHost and
+	// MaxIdleConns, and 2 for MaxIdleConnsPerHost.
 	MaxConnsPerHost     int
 	MaxIdleConnsPerHost int
 	MaxIdleConns        int
@@ -52,9 +55,10 @@ func DefaultClientConfig() ClientConfig {
 }
 
 // Client calls XML-RPC methods on any number of peers. It is safe for
-// concurrent use, keeps connections alive, never follows a redirect and
-// never asks for compression. A call that meets a kept-alive connection the
-// peer has just closed is sent again on a new one (see clientretry.go).
+// concurrent use, keeps connections alive (its own pool for plain http,
+// conns.go; net/http for https), never follows a redirect and never asks
+// for compression. A call that meets a kept-alive connection the peer has
+// just closed is sent again on a new one (see clientretry.go).
 type Client struct {
 	cfg   ClientConfig
 	conns *connPool    // plain http

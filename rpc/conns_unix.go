@@ -5,6 +5,7 @@ package rpc
 import (
 	"net"
 	"syscall"
+	"time"
 )
 
 // quiet reports whether an idle connection is still open with nothing
@@ -23,6 +24,9 @@ func quiet(conn net.Conn) bool {
 	if err != nil {
 		return false
 	}
+	// The last call's deadline is still set and long past: the poller
+	// would refuse the read without trying it. The next call sets its own.
+	conn.SetReadDeadline(time.Time{})
 	open := false
 	err = rc.Read(func(fd uintptr) bool {
 		var b [1]byte

@@ -15,8 +15,10 @@
 //     error that is not a *Fault, and a recovered panic, become a generic
 //     -32603 whose detail goes only to the log.
 //   - The Client, safe for any number of goroutines: per-call deadlines, a
-//     keep-alive pool, no redirects, no compression asked for, replies
-//     capped in size and depth, faults returned as *Fault.
+//     keep-alive pool whose calls run on their callers' goroutines (plain
+//     http; https goes through net/http), no redirects, no compression
+//     asked for, replies capped in size and depth, faults returned as
+//     *Fault.
 //
 // The contract a caller keeps: register every method before serving (the
 // method table is read without a lock), and treat Values as immutable once
