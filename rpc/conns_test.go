@@ -73,17 +73,24 @@ func (a answer) String() string {
 		"replyToEOF", "replyContinueFirst", "replySwitching", "replyTwice", "replyNotFound", "replyHuge", "hang"}[a]
 }
 
-// A call whose context is canceled while the peer holds it returns at once
-// with the context's error, and its connection is not used again.
-func TestPoolCancelsAHungCall(t *testing.T) {
-	read := make(chan struct{}, 1)
-	peer := startScriptedPeer(t, func(call int) answer {
+// startHangingFirstPeer starts a peer that never answers its first call
+// (read is sent once it has read it) and answers every other.
+func startHangingFirstPeer(t *testing.T) (peer *scriptedPeer, read <-chan struct{}) {
+	first := make(chan struct{}, 1)
+	peer = startScriptedPeer(t, func(call int) answer {
 		if call == 1 {
-			read <- struct{}{}
+			first <- struct{}{}
 			return hang
 		}
 		return replyOK
 	})
+	return peer, first
+}
+
+// A call whose context is canceled while the peer holds it returns at once
+// with the context's error, and its connection is not used again.
+func TestPoolCancelsAHungCall(t *testing.T) {
+	peer, read := startHangingFirstPeer(t)
 	c := NewClient(DefaultClientConfig())
 	defer c.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -102,14 +109,7 @@ func TestPoolCancelsAHungCall(t *testing.T) {
 // MaxConnsPerHost bounds the calls under way to one peer: one more waits
 // for a slot until its context ends, and sends nothing meanwhile.
 func TestPoolWaitsForASlot(t *testing.T) {
-	read := make(chan struct{}, 1)
-	peer := startScriptedPeer(t, func(call int) answer {
-		if call == 1 {
-			read <- struct{}{}
-			return hang
-		}
-		return replyOK
-	})
+	peer, read := startHangingFirstPeer(t)
 	cfg := DefaultClientConfig()
 	cfg.MaxConnsPerHost = 1
 	c := NewClient(cfg)

@@ -60,8 +60,8 @@ func (p *plainParser) call() (Call, bool) {
 	if methodNameProblem(call.Method, p.lim.MaxMethodNameBytes) != "" {
 		return Call{}, false
 	}
-	if p.tryOpen("params") {
-		for !p.tryClose("params") {
+	if p.open("params") {
+		for !p.close("params") {
 			if len(call.Params) >= p.lim.MaxParams {
 				return Call{}, false
 			}
@@ -86,7 +86,7 @@ func (p *plainParser) response() (Value, bool) {
 		return Value{}, false
 	}
 	v := Nil()
-	if !p.tryClose("params") {
+	if !p.close("params") {
 		if p.lim.MaxParams < 1 {
 			return Value{}, false
 		}
@@ -139,10 +139,10 @@ func (p *plainParser) value(depth int) (Value, bool) {
 
 // typed reads the typed element of a <value>.
 func (p *plainParser) typed(depth int) (Value, bool) {
-	if p.tryOpen("struct") {
+	if p.open("struct") {
 		return p.structValue(depth + 1)
 	}
-	if p.tryOpen("array") {
+	if p.open("array") {
 		return p.arrayValue(depth + 1)
 	}
 	src, i := p.src, p.pos
@@ -185,7 +185,7 @@ func (p *plainParser) structValue(depth int) (Value, bool) {
 		return Value{}, false
 	}
 	base := len(p.members)
-	for !p.tryClose("struct") {
+	for !p.close("struct") {
 		if len(p.members)-base >= min(maxPlainMembers, p.lim.MaxContainerItems) || !p.open("member") || !p.open("name") {
 			return Value{}, false
 		}
@@ -207,11 +207,7 @@ func (p *plainParser) structValue(depth int) (Value, bool) {
 		}
 		p.members = append(p.members, m)
 	}
-	members := make([]Member, len(p.members)-base)
-	copy(members, p.members[base:])
-	clear(p.members[base:])
-	p.members = p.members[:base]
-	return Value{Kind: KindStruct, Members: members}, true
+	return Value{Kind: KindStruct, Members: popOpen(&p.members, base)}, true
 }
 
 // arrayValue reads an array whose <array> tag was just read.
@@ -220,7 +216,7 @@ func (p *plainParser) arrayValue(depth int) (Value, bool) {
 		return Value{}, false
 	}
 	base := len(p.items)
-	for !p.tryClose("data") {
+	for !p.close("data") {
 		if len(p.items)-base >= p.lim.MaxContainerItems || !p.open("value") {
 			return Value{}, false
 		}
@@ -233,11 +229,7 @@ func (p *plainParser) arrayValue(depth int) (Value, bool) {
 	if !p.close("array") {
 		return Value{}, false
 	}
-	items := make([]Value, len(p.items)-base)
-	copy(items, p.items[base:])
-	clear(p.items[base:])
-	p.items = p.items[:base]
-	return Value{Kind: KindArray, Array: items}, true
+	return Value{Kind: KindArray, Array: popOpen(&p.items, base)}, true
 }
 
 // prolog reads the XML declaration, if any, and whitespace up to the root.
@@ -273,20 +265,10 @@ func (p *plainParser) text() ([]byte, bool) {
 	return text, ok
 }
 
-// open reads whitespace, then the start tag <name>.
+// open reads whitespace, then the start tag <name> if it comes next: false
+// means another tag (or anything else) follows the whitespace.
 func (p *plainParser) open(name string) bool {
 	p.skipSpace()
-	return p.tryOpenHere(name)
-}
-
-// tryOpen is open that reads nothing but whitespace when the next tag is
-// another.
-func (p *plainParser) tryOpen(name string) bool {
-	p.skipSpace()
-	return p.tryOpenHere(name)
-}
-
-func (p *plainParser) tryOpenHere(name string) bool {
 	rest := p.src[p.pos:]
 	if len(rest) < len(name)+2 || rest[0] != '<' || string(rest[1:1+len(name)]) != name || rest[1+len(name)] != '>' {
 		return false
@@ -298,19 +280,13 @@ func (p *plainParser) tryOpenHere(name string) bool {
 	return true
 }
 
-// close reads whitespace, then the end tag </name>.
+// close reads whitespace, then the end tag </name> if it comes next.
 func (p *plainParser) close(name string) bool {
 	p.skipSpace()
 	return p.closeHere(name)
 }
 
-// tryClose is close that reads nothing but whitespace when the next tag is
-// another.
-func (p *plainParser) tryClose(name string) bool {
-	p.skipSpace()
-	return p.closeHere(name)
-}
-
+// closeHere reads </name> if it comes next, with no whitespace first.
 func (p *plainParser) closeHere(name string) bool {
 	rest := p.src[p.pos:]
 	if len(rest) < len(name)+3 || rest[0] != '<' || rest[1] != '/' || string(rest[2:2+len(name)]) != name || rest[2+len(name)] != '>' {

@@ -149,11 +149,7 @@ func (d *decoder) structValue(depth int) (Value, *Fault) {
 	if f != nil {
 		return Value{}, f
 	}
-	members := make([]Member, len(d.members)-base)
-	copy(members, d.members[base:])
-	clear(d.members[base:])
-	d.members = d.members[:base]
-	return Value{Kind: KindStruct, Members: members}, nil
+	return Value{Kind: KindStruct, Members: popOpen(&d.members, base)}, nil
 }
 
 // addMember adds m to the struct open at d.members[base:], or replaces the
@@ -264,9 +260,16 @@ func (d *decoder) arrayData(depth int) ([]Value, *Fault) {
 	if f != nil {
 		return nil, f
 	}
-	items := make([]Value, len(d.items)-base)
-	copy(items, d.items[base:])
-	clear(d.items[base:])
-	d.items = d.items[:base]
-	return items, nil
+	return popOpen(&d.items, base), nil
+}
+
+// popOpen takes the items of the container open at (*stack)[base:] off
+// the stack, into a slice of exactly their number (empty, not nil, for
+// none).
+func popOpen[T any](stack *[]T, base int) []T {
+	items := make([]T, len(*stack)-base)
+	copy(items, (*stack)[base:])
+	clear((*stack)[base:])
+	*stack = (*stack)[:base]
+	return items
 }
